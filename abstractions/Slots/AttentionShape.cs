@@ -1,0 +1,11 @@
+namespace Sieve.Abstractions;
+
+/// <summary>The static description of one attention node, known before any run.</summary>
+/// <param name="QueryHeads">Number of query heads.</param>
+/// <param name="KeyValueHeads">Number of key/value heads (equal to <paramref name="QueryHeads"/> without grouped-query attention).</param>
+/// <param name="HeadSize">Size of one head.</param>
+/// <param name="Scale">Multiplier of the query-key product (usually 1/√<paramref name="HeadSize"/>).</param>
+/// <param name="Causal">Whether a query may only attend to keys at or before its position.</param>
+/// <param name="Layer">The layer index, for cross-layer state in <see cref="OperatorRunContext"/>.</param>
+[System.Diagnostics.CodeAnalysis.Experimental("SIEVE001")]
+public sealed record AttentionShape(int QueryHeads, int KeyValueHeads, int HeadSize, float Scale, bool Causal, int Layer);

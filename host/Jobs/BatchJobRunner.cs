@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Sieve.Host.Cli;
+using Sieve.Host.Pipelines;
+
+namespace Sieve.Host.Jobs;
+
+/// <summary>
+/// Runs one batch job: reads the input JSONL, keeps this shard's records, skips ids already written, reports bad
+/// records with their line and id and goes on, groups records of similar length into micro-batches, hands them to
+/// the pipeline, and completes the output only when every record was seen.
+/// </summary>
+internal sealed partial class BatchJobRunner(ILogger logger)
+{
+    public JobReport Run(JobRun job, IJobPipeline pipeline, IJobProgress progress, CancellationToken cancellation)
+    {
+        var report = new JobReport(job.Name) { Operators = pipeline.OperatorSummary, OutputPath = job.OutputPath };
+        var clock = Stopwatch.StartNew();
+        if (!File.Exists(job.InputPath))
+        {
+            throw new SieveException($"Input file not found: {job.InputPath} ({job.InputSetting}).");
+        }
+        var total = JsonlInput.CountRecords(job.InputPath);
+        if (total == 0)
+        {
+            throw new SieveException($"Input file {job.InputPath} ({job.InputSetting}) has no records: expected one JSON object a line.");
+        }
+        using var output = JobOutput.Open(job.OutputPath, job.OutputSetting);
+        progress.Start(job.Shard.IsWhole ? total : (total + job.Shard.Count - 1 - job.Shard.Index) / job.Shard.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var window = new List<PreparedRecord>(job.BatchSize * BatchGrouping.WindowBatches);
+        foreach (var line in JsonlInput.Read(job.InputPath))
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+            if (!job.Shard.Owns(line.Ordinal))
+            {
+                continue;
+            }
+            var prepared = Admit(job, line, seen, output, pipeline, report, progress);
+            if (prepared is null)
+            {
+                continue;
+            }
+            window.Add(prepared);
+            if (window.Count == window.Capacity)
+            {
+                ProcessWindow(job, window, pipeline, output, report, progress, cancellation);
+            }
+        }
+        ProcessWindow(job, window, pipeline, output, report, progress, cancellation);
+        report.Cancelled = cancellation.IsCancellationRequested;
+        if (!report.Cancelled)
+        {
+            output.Complete();
+        }
+        report.Elapsed = clock.Elapsed;
+        return report;
+    }
+
+    private PreparedRecord? Admit(JobRun job, InputLine line, HashSet<string> seen, JobOutput output, IJobPipeline pipeline, JobReport report, IJobProgress progress)
+    {
+        if (line.Record is not { } record)
+        {
+            Fail(job, report, progress, $"line {line.Line}", line.Problem!);
+            return null;
+        }
+        if (!seen.Add(record.Id))
+        {
+            Fail(job, report, progress, record.Where, "duplicate id: an earlier line has the same id; only the first is processed");
+            return null;
+        }
+        if (output.Done.Contains(record.Id))
+        {
+            report.AlreadyDone++;
+            progress.Advance(1);
+            return null;
+        }
+        try
+        {
+            var prepared = pipeline.Prepare(record);
+            if (prepared.Warning is not null)
+            {
+                report.Warnings++;
+                LogRecordWarning(logger, job.Name, record.Where, prepared.Warning);
+            }
+            return prepared;
+        }
+        catch (RecordException bad)
+        {
+            Fail(job, report, progress, record.Where, bad.Message);
+            return null;
+        }
+    }
+
+    private void ProcessWindow(JobRun job, List<PreparedRecord> window, IJobPipeline pipeline, JobOutput output, JobReport report, IJobProgress progress, CancellationToken cancellation)
+    {
+        foreach (var batch in BatchGrouping.Cut(window, job.BatchSize))
+        {
+            if (cancellation.IsCancellationRequested)
+            {
+                break;
+            }
+            ProcessBatch(job, batch, pipeline, output, report, progress);
+            output.Flush();
+        }
+        window.Clear();
+    }
+
+    private void ProcessBatch(JobRun job, List<PreparedRecord> batch, IJobPipeline pipeline, JobOutput output, JobReport report, IJobProgress progress)
+    {
+        var failure = TryProcess(pipeline, batch, output);
+        if (failure is null)
+        {
+            report.Written += batch.Count;
+            progress.Advance(batch.Count);
+            return;
+        }
+        if (batch.Count == 1)
+        {
+            Fail(job, report, progress, batch[0].Record.Where, failure);
+            return;
+        }
+        // Retry one by one so that only the record at fault is reported.
+        foreach (var single in batch)
+        {
+            ProcessBatch(job, [single], pipeline, output, report, progress);
+        }
+    }
+
+    private static string? TryProcess(IJobPipeline pipeline, List<PreparedRecord> batch, JobOutput output)
+    {
+        try
+        {
+            pipeline.Process(batch, output);
+            return null;
+        }
+        catch (RecordException bad)
+        {
+            return bad.Message;
+        }
+#pragma warning disable CA1031 // Whatever a model or operator throws fails the record, never the job.
+        catch (Exception error) when (error is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return $"{error.GetType().Name}: {error.Message}";
+        }
+    }
+
+    private void Fail(JobRun job, JobReport report, IJobProgress progress, string where, string problem)
+    {
+        report.Failed++;
+        progress.Advance(1);
+        LogRecordFailure(logger, job.Name, where, problem);
+        if (job.StopOnError)
+        {
+            throw new SieveException($"Job {job.Name} stopped at the first bad record ({where}: {problem}) because StopOnError is set; what was written is kept in {job.OutputPath}.partial.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}, {Where}: {Problem}")]
+    private static partial void LogRecordFailure(ILogger logger, string job, string where, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {Job}, {Where}: {Warning}")]
+    private static partial void LogRecordWarning(ILogger logger, string job, string where, string warning);
+}

@@ -1,0 +1,9 @@
+namespace Sieve.Host.Jobs;
+
+/// <summary>Shows a job's progress: a bar on an interactive terminal, periodic log lines otherwise.</summary>
+internal interface IJobProgress
+{
+    void Start(long total);
+
+    void Advance(long records);
+}

@@ -1,0 +1,121 @@
+using System.Numerics.Tensors;
+using Microsoft.ML.OnnxRuntime;
+using Sieve.Host.Text;
+
+namespace Sieve.Host.Onnx;
+
+/// <summary>
+/// A BERT-style encoder (inputs <c>input_ids</c>, <c>attention_mask</c>, optional <c>token_type_ids</c>; output
+/// [batch, sequence, hidden]) turned into sentence embeddings: mean pooling over the mask, then L2 normalization.
+/// Not thread-safe: one job runs one batch at a time.
+/// </summary>
+internal sealed class SentenceEmbeddingModel : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly bool _hasTokenTypes;
+
+    public SentenceEmbeddingModel(InferenceSession session, string path)
+    {
+        _session = session;
+        var inputs = session.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
+        if (!inputs.Contains("input_ids") || !inputs.Contains("attention_mask"))
+        {
+            throw new SieveException($"Model {path} is not a BERT-style encoder: it needs inputs input_ids and attention_mask, it has {string.Join(", ", inputs)}.");
+        }
+        _hasTokenTypes = inputs.Contains("token_type_ids");
+        _inputNames = _hasTokenTypes ? ["input_ids", "attention_mask", "token_type_ids"] : ["input_ids", "attention_mask"];
+        var hidden = session.OutputMetadata.FirstOrDefault(o => o.Value.Dimensions.Length == 3);
+        if (hidden.Key is null)
+        {
+            throw new SieveException($"Model {path} has no [batch, sequence, hidden] output to pool.");
+        }
+        _outputNames = [hidden.Key];
+        HiddenSize = hidden.Value.Dimensions[2];
+    }
+
+    /// <summary>Embedding size (may be -1 when the model leaves it symbolic; then it is known after the first run).</summary>
+    public int HiddenSize { get; private set; }
+
+    public InferenceSession Session => _session;
+
+    /// <summary>Builds the padded input tensors of a batch: ids, mask and (if the model takes them) zero token types.</summary>
+    public BatchInputs CreateInputs(IReadOnlyList<EncodedText> batch)
+    {
+        var length = 0;
+        foreach (var encoded in batch)
+        {
+            length = Math.Max(length, encoded.Ids.Length);
+        }
+        var ids = new long[batch.Count * length];
+        var mask = new long[batch.Count * length];
+        for (var row = 0; row < batch.Count; row++)
+        {
+            var tokens = batch[row].Ids;
+            for (var t = 0; t < tokens.Length; t++)
+            {
+                ids[row * length + t] = tokens[t];
+                mask[row * length + t] = 1;
+            }
+        }
+        long[] shape = [batch.Count, length];
+        var values = new List<OrtValue>
+        {
+            OrtValue.CreateTensorValueFromMemory(ids, shape),
+            OrtValue.CreateTensorValueFromMemory(mask, shape),
+        };
+        if (_hasTokenTypes)
+        {
+            values.Add(OrtValue.CreateTensorValueFromMemory(new long[batch.Count * length], shape));
+        }
+        return new BatchInputs(values, mask, batch.Count, length);
+    }
+
+    /// <summary>Runs the encoder on prepared inputs and returns its raw outputs (caller disposes).</summary>
+    public IDisposableReadOnlyCollection<OrtValue> Run(BatchInputs inputs) =>
+        _session.Run(_runOptions, _inputNames, inputs.Values, _outputNames);
+
+    /// <summary>Embeds a batch: one normalized vector per text.</summary>
+    public float[][] Embed(IReadOnlyList<EncodedText> batch)
+    {
+        using var inputs = CreateInputs(batch);
+        using var outputs = Run(inputs);
+        var hidden = outputs[0].GetTensorDataAsSpan<float>();
+        var shape = outputs[0].GetTensorTypeAndShape().Shape;
+        var size = (int)shape[2];
+        HiddenSize = size;
+        var embeddings = new float[batch.Count][];
+        for (var row = 0; row < batch.Count; row++)
+        {
+            embeddings[row] = MeanPoolNormalized(hidden, inputs.Mask.AsSpan(row * inputs.Length, inputs.Length), row, inputs.Length, size);
+        }
+        return embeddings;
+    }
+
+    private static float[] MeanPoolNormalized(ReadOnlySpan<float> hidden, ReadOnlySpan<long> mask, int row, int length, int size)
+    {
+        var sum = new float[size];
+        var count = 0;
+        for (var t = 0; t < length; t++)
+        {
+            if (mask[t] == 0)
+            {
+                continue;
+            }
+            TensorPrimitives.Add(sum, hidden.Slice((row * length + t) * size, size), sum);
+            count++;
+        }
+        TensorPrimitives.Divide(sum, Math.Max(count, 1), sum);
+        var norm = TensorPrimitives.Norm(sum);
+        TensorPrimitives.Divide(sum, Math.Max(norm, 1e-12f), sum);
+        return sum;
+    }
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+}

@@ -1,0 +1,3 @@
+using Sieve.Host.Cli;
+
+return await SieveApp.RunAsync(args).ConfigureAwait(false);

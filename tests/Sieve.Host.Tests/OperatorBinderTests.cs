@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Configuration;
+using Sieve.Host.Operators;
+using Sieve.Host.Plugins;
+using Sieve.Host.Tests.Testing;
+
+namespace Sieve.Host.Tests;
+
+public class OperatorBinderTests
+{
+    private static List<string> Check(Dictionary<string, string?> settings, params string[] plugins)
+    {
+        using var folder = new TempFolder();
+        var catalog = new PluginCatalog(PluginFolder.Create(folder.File("plugins"), plugins));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new OperatorBinder(configuration, catalog).Check(jobCount: 1).ToList();
+    }
+
+    [Fact]
+    public void Check_UnknownSlot_ListsTheSlots()
+    {
+        var error = Assert.Single(Check(new() { ["Sieve:Operators:atention:Use"] = "dense" }));
+        Assert.StartsWith("Sieve:Operators:atention names an unknown operator slot 'atention'. Slots: attention, kv-cache,", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_UnknownImplementation_ListsTheAvailableOnes()
+    {
+        var error = Assert.Single(Check(new() { ["Sieve:Operators:sparse-index:Use"] = "inverted" }, PluginFolder.MemoryIndex));
+        Assert.Equal("Sieve:Operators:sparse-index:Use = 'inverted' is not an implementation of slot 'sparse-index'. Available: memory.", error);
+    }
+
+    [Fact]
+    public void Check_JobOverrideWithUnknownImplementation_NamesTheJobKey()
+    {
+        var error = Assert.Single(Check(new() { ["Sieve:Jobs:0:Operators:sparse-index:Use"] = "nope" }, PluginFolder.MemoryIndex));
+        Assert.StartsWith("Sieve:Jobs:0:Operators:sparse-index:Use = 'nope'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_OptionOutOfRange_NamesTheFullKeyAndValue()
+    {
+        var error = Assert.Single(Check(new()
+        {
+            ["Sieve:Operators:sparse-index:Use"] = "memory",
+            ["Sieve:Operators:sparse-index:Options:ScoreScale"] = "0",
+        }, PluginFolder.MemoryIndex));
+        Assert.StartsWith("Sieve:Operators:sparse-index:Options:ScoreScale = '0' is invalid: The field ScoreScale must be between 0.001 and 1000.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_UnknownOptionKey_IsAnError()
+    {
+        var error = Assert.Single(Check(new()
+        {
+            ["Sieve:Operators:sparse-index:Use"] = "memory",
+            ["Sieve:Operators:sparse-index:Options:ScoreScal"] = "2",
+        }, PluginFolder.MemoryIndex));
+        Assert.StartsWith("Sieve:Operators:sparse-index:Options:", error, StringComparison.Ordinal);
+        Assert.Contains("ScoreScal", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_NoImplementationAnywhere_SaysNoPluginRegistersOne()
+    {
+        var error = Assert.Single(Check(new() { ["Sieve:Operators:attention:Use"] = "block-sparse" }));
+        Assert.Contains("Available: none (no plugin in", error, StringComparison.Ordinal);
+    }
+}

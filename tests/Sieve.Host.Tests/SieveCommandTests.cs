@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Sieve.Host.Tests.Testing;
+
+namespace Sieve.Host.Tests;
+
+/// <summary>End-to-end: the real `sieve` command on real files and the real MiniLM model.</summary>
+public class SieveCommandTests
+{
+    private static List<JsonElement> ReadJsonl(string path) =>
+        File.ReadAllLines(path).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+
+    private static string Sentences(int count) => TestConfig.Records(Enumerable.Range(0, count)
+        .Select(i => ($"s{i}", $"Sentence number {i} talks about {(i % 3 == 0 ? "boats and the sea" : i % 3 == 1 ? "bread and cooking" : "rain and snow")}."))
+        .ToArray());
+
+    [Fact]
+    public void Run_ShippedDefaultConfig_EmbedsTheSampleAndPrintsTopHits()
+    {
+        using var folder = new TempFolder();
+        // The shipped appsettings.json, with its outputs moved into a temporary folder.
+        var result = SieveProcess.Run("run",
+            "--set", $"Sieve:Jobs:0:Output={folder.File("embeddings.jsonl")}",
+            "--set", $"Sieve:Jobs:1:Output={folder.File("hits.jsonl")}",
+            "--set", $"Sieve:Jobs:1:Corpus={folder.File("embeddings.jsonl")}");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var embeddings = ReadJsonl(folder.File("embeddings.jsonl"));
+        Assert.Equal(File.ReadAllLines(Path.Combine(TestPaths.HostDir, "samples", "sentences.jsonl")).Length, embeddings.Count);
+        Assert.All(embeddings, e => Assert.Equal(384, e.GetProperty("embedding").GetArrayLength()));
+        Assert.Contains("Job embed: 40 records", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("40 written, 0 failed", result.Stdout, StringComparison.Ordinal);
+        // The weather query finds a weather sentence first.
+        var hits = ReadJsonl(folder.File("hits.jsonl")).Single(h => h.GetProperty("id").GetString() == "q3");
+        Assert.StartsWith("weather-", hits.GetProperty("hits")[0].GetProperty("doc").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Query q3: Will it rain this weekend?", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_KilledMidway_RerunSkipsWrittenIdsAndLosesNothing()
+    {
+        using var folder = new TempFolder();
+        const int records = 1500;
+        folder.Write("input.jsonl", Sentences(records));
+        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob(batchSize: 4)));
+        var partial = folder.File("out/embeddings.jsonl.partial");
+
+        using (var process = Process.Start(SieveProcess.StartInfo("run", "--config", config))!)
+        {
+            var deadline = Stopwatch.StartNew();
+            while (!(File.Exists(partial) && new FileInfo(partial).Length > 40_000) && !process.HasExited && deadline.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                Thread.Sleep(20);
+            }
+            Assert.False(process.HasExited, "the job finished before it could be killed; give it more records");
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        Assert.False(File.Exists(folder.File("out/embeddings.jsonl")));
+        var writtenBeforeKill = File.ReadAllLines(partial).Length; // the last line may be torn
+
+        var rerun = SieveProcess.Run("run", "--config", config);
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        var ids = ReadJsonl(folder.File("out/embeddings.jsonl")).Select(e => e.GetProperty("id").GetString()).ToList();
+        Assert.Equal(records, ids.Count);
+        Assert.Equal(records, ids.Distinct().Count());
+        Assert.Matches(@$"\d+ written, 0 failed, (\d+) already done", rerun.Stdout);
+        var alreadyDone = int.Parse(System.Text.RegularExpressions.Regex.Match(rerun.Stdout, @"(\d+) already done").Groups[1].Value);
+        Assert.InRange(alreadyDone, Math.Max(1, writtenBeforeKill - 1), writtenBeforeKill);
+    }
+
+    [Fact]
+    public void Run_TwoShards_TogetherCoverEveryRecordOnce()
+    {
+        using var folder = new TempFolder();
+        folder.Write("input.jsonl", Sentences(9));
+        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
+        var first = SieveProcess.Run("run", "--config", config, "--shard", "0/2");
+        var second = SieveProcess.Run("run", "--config", config, "--shard", "1/2");
+        Assert.True(first.ExitCode == 0 && second.ExitCode == 0, first + "\n" + second);
+        var a = ReadJsonl(folder.File("out/embeddings.shard-0-of-2.jsonl")).Select(e => e.GetProperty("id").GetString()).ToList();
+        var b = ReadJsonl(folder.File("out/embeddings.shard-1-of-2.jsonl")).Select(e => e.GetProperty("id").GetString()).ToList();
+        Assert.Equal(5, a.Count);
+        Assert.Equal(4, b.Count);
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => $"s{i}").Order(), a.Concat(b).Order());
+    }
+
+    [Fact]
+    public void Run_BadRecords_AreReportedWithLineAndIdAndTheRestIsWritten()
+    {
+        using var folder = new TempFolder();
+        folder.Write("input.jsonl",
+            "{\"id\":\"ok1\",\"text\":\"Fine.\"}\n{\"id\":\"broken\",\"text\":\n{\"id\":\"notext\"}\n{\"text\":\"no id\"}\n" +
+            "{\"id\":\"ok1\",\"text\":\"again\"}\n{\"id\":\"long\",\"text\":\"" + string.Join(' ', Enumerable.Repeat("word", 600)) + "\"}\n");
+        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
+        var result = SieveProcess.Run("run", "--config", config);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("Job embed, line 2: malformed JSON", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Job embed, line 3, id \"notext\": the record has no \"text\" string", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Job embed, line 4: the record has no \"id\"", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Job embed, line 5, id \"ok1\": duplicate id", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Job embed, line 6, id \"long\": text truncated from 602 to 512 tokens", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("2 written, 4 failed, 0 already done, 1 warnings", result.Stdout, StringComparison.Ordinal);
+        var output = ReadJsonl(folder.File("out/embeddings.jsonl"));
+        Assert.True(output.Single(o => o.GetProperty("id").GetString() == "long").GetProperty("truncated").GetBoolean());
+    }
+
+    [Fact]
+    public void Run_InvalidSetting_StopsBeforeRunningAndNamesKeyValueAndChoices()
+    {
+        using var folder = new TempFolder();
+        folder.Write("input.jsonl", Sentences(2));
+        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
+        var result = SieveProcess.Run("run", "--config", config, "--set", "Sieve:Jobs:0:Pipeline=embedd", "--set", "Sieve:Jobs:0:BatchSize=0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Sieve:Jobs:0:Pipeline = 'embedd' is not a pipeline. Available: embed, search.", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Sieve:Jobs:0:BatchSize = 0 is invalid", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(folder.File("out")));
+    }
+
+    [Fact]
+    public void Run_SettingOfWrongType_NamesTheKey()
+    {
+        using var folder = new TempFolder();
+        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
+        var result = SieveProcess.Run("run", "--config", config, "--set", "Sieve:Jobs:0:BatchSize=many");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Sieve:Jobs:0:BatchSize", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_UnknownOperatorImplementation_ListsTheAvailableOnes()
+    {
+        using var folder = new TempFolder();
+        PluginFolder.Create(folder.File("plugins"), PluginFolder.MemoryIndex);
+        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
+        var result = SieveProcess.Run("run", "--config", config, "--set", "Sieve:Operators:sparse-index:Use=inverted");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Sieve:Operators:sparse-index:Use = 'inverted' is not an implementation of slot 'sparse-index'. Available: memory.", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_UnknownJob_ListsTheJobs()
+    {
+        using var folder = new TempFolder();
+        folder.Write("input.jsonl", Sentences(1));
+        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
+        var result = SieveProcess.Run("run", "--config", config, "--job", "embd");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("No job named 'embd'. Jobs: embed.", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_MissingModelFile_NamesThePathAndSetting()
+    {
+        using var folder = new TempFolder();
+        folder.Write("input.jsonl", Sentences(1));
+        var config = TestConfig.Write(folder, TestConfig.Sieve(modelPath: "models/missing.onnx", jobs: TestConfig.EmbedJob()));
+        var result = SieveProcess.Run("run", "--config", config);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Model file not found: {folder.File("models/missing.onnx")} (Sieve:Models:minilm:Path).", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_CorruptModelFile_NamesThePathAndSetting()
+    {
+        using var folder = new TempFolder();
+        folder.Write("input.jsonl", Sentences(1));
+        var model = folder.File("corrupt.onnx");
+        File.WriteAllBytes(model, File.ReadAllBytes(TestPaths.ModelPath).AsSpan(0, 100_000).ToArray());
+        var config = TestConfig.Write(folder, TestConfig.Sieve(modelPath: model, jobs: TestConfig.EmbedJob()));
+        var result = SieveProcess.Run("run", "--config", config);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Model file {model} (Sieve:Models:minilm:Path) could not be loaded by ONNX Runtime", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_MissingInputFile_NamesThePathAndSetting()
+    {
+        using var folder = new TempFolder();
+        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
+        var result = SieveProcess.Run("run", "--config", config);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Input file not found: {folder.File("input.jsonl")} (Sieve:Jobs:0:Input).", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_EmptyInputFile_SaysSo()
+    {
+        using var folder = new TempFolder();
+        folder.Write("input.jsonl", "\n");
+        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
+        var result = SieveProcess.Run("run", "--config", config);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("(Sieve:Jobs:0:Input) has no records", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_OutputFolderNotWritable_NamesTheOutputSetting()
+    {
+        using var folder = new TempFolder();
+        folder.Write("input.jsonl", Sentences(1));
+        folder.Write("out", "a file where the output folder should be");
+        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
+        var result = SieveProcess.Run("run", "--config", config);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Cannot write the output {folder.File("out/embeddings.jsonl")} (Sieve:Jobs:0:Output)", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_ConfigNotJson_NamesTheFile()
+    {
+        using var folder = new TempFolder();
+        var config = folder.Write("appsettings.json", "{ \"Sieve\": { ");
+        var result = SieveProcess.Run("run", "--config", config);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Configuration file {config} is not valid JSON", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plugins_ListsLoadedAndRefusedWithReasons()
+    {
+        using var folder = new TempFolder();
+        var root = PluginFolder.Create(folder.File("plugins"), PluginFolder.MemoryIndex, PluginFolder.OldContract);
+        PluginFolder.AddBrokenDll(root, "Broken");
+        var config = TestConfig.Write(folder, TestConfig.Sieve());
+        var result = SieveProcess.Run("plugins", "--config", config);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Loaded (1):", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  memory-index 1.0.0", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("    sparse-index/memory", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Refused (2):", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Broken.dll: not a .NET assembly", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Sieve.TestPlugins.OldContract.dll: contract version mismatch: built against 0.9, this host has 1.0", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_ConfiguredModel_PrintsInputsOpsetAndNodeCounts()
+    {
+        using var folder = new TempFolder();
+        var config = TestConfig.Write(folder, TestConfig.Sieve());
+        var result = SieveProcess.Run("inspect", "minilm", "--config", config);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("  input_ids: int64 [", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("  last_hidden_state: float [", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Opsets: ai.onnx ", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"\n  Softmax: 6\r?\n", result.Stdout);
+    }
+
+    [Fact]
+    public void Inspect_NotAModel_SaysSo()
+    {
+        using var folder = new TempFolder();
+        var bogus = folder.Write("bogus.onnx", "definitely not protobuf \u0001\u0002");
+        var result = SieveProcess.Run("inspect", bogus, "--config", TestConfig.Write(folder, TestConfig.Sieve()));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Model file {bogus} is not an ONNX model", result.Stderr, StringComparison.Ordinal);
+    }
+}

@@ -8,12 +8,17 @@ namespace Sieve.Host.Tests;
 /// <summary>The embed path reproduces all-MiniLM-L6-v2's published behaviour.</summary>
 public class EmbeddingQualityTests
 {
-    [Fact]
-    public void Embed_PublishedSentencePairs_MatchPublishedCosines()
+    private static (Onnx.SentenceEmbeddingModel Model, Text.BertTextEncoder Encoder) LoadMiniLm()
     {
         var options = new SieveOptions();
         options.Models["minilm"] = new ModelOptions { Path = TestPaths.ModelPath, Tokenizer = TestPaths.VocabularyPath };
-        var (model, encoder) = PipelineCatalog.LoadEncoder(options, new ConfigPaths(TestPaths.HostDir), "minilm");
+        return PipelineCatalog.LoadEncoder(options, new ConfigPaths(TestPaths.HostDir), "minilm");
+    }
+
+    [Fact]
+    public void Embed_PublishedSentencePairs_MatchPublishedCosines()
+    {
+        var (model, encoder) = LoadMiniLm();
         using (model)
         {
             var embeddings = model.Embed([
@@ -32,9 +37,7 @@ public class EmbeddingQualityTests
     [Fact]
     public void Embed_PaddedBatch_EqualsEachTextAlone()
     {
-        var options = new SieveOptions();
-        options.Models["minilm"] = new ModelOptions { Path = TestPaths.ModelPath, Tokenizer = TestPaths.VocabularyPath };
-        var (model, encoder) = PipelineCatalog.LoadEncoder(options, new ConfigPaths(TestPaths.HostDir), "minilm");
+        var (model, encoder) = LoadMiniLm();
         using (model)
         {
             var texts = new[] { "Short.", "A much longer sentence that needs padding in the other rows of the batch." };

@@ -15,6 +15,22 @@ public class SieveCommandTests
         .Select(i => ($"s{i}", $"Sentence number {i} talks about {(i % 3 == 0 ? "boats and the sea" : i % 3 == 1 ? "bread and cooking" : "rain and snow")}."))
         .ToArray());
 
+    private static SieveResult RunEmbedJob(TempFolder folder, string? input, string? modelPath = null, params string[] args)
+    {
+        if (input is not null)
+        {
+            folder.Write("input.jsonl", input);
+        }
+        var config = TestConfig.Write(folder, TestConfig.Sieve(modelPath: modelPath, jobs: TestConfig.EmbedJob()));
+        return SieveProcess.Run(["run", "--config", config, .. args]);
+    }
+
+    private static void AssertInvalid(SieveResult result, string message)
+    {
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Run_ShippedDefaultConfig_EmbedsTheSampleAndPrintsTopHits()
     {
@@ -109,12 +125,9 @@ public class SieveCommandTests
     public void Run_InvalidSetting_StopsBeforeRunningAndNamesKeyValueAndChoices()
     {
         using var folder = new TempFolder();
-        folder.Write("input.jsonl", Sentences(2));
-        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
-        var result = SieveProcess.Run("run", "--config", config, "--set", "Sieve:Jobs:0:Pipeline=embedd", "--set", "Sieve:Jobs:0:BatchSize=0");
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Sieve:Jobs:0:Pipeline = 'embedd' is not a pipeline. Available: embed, search.", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("Sieve:Jobs:0:BatchSize = 0 is invalid", result.Stderr, StringComparison.Ordinal);
+        var result = RunEmbedJob(folder, Sentences(2), null, "--set", "Sieve:Jobs:0:Pipeline=embedd", "--set", "Sieve:Jobs:0:BatchSize=0");
+        AssertInvalid(result, "Sieve:Jobs:0:Pipeline = 'embedd' is not a pipeline. Available: embed, search.");
+        AssertInvalid(result, "Sieve:Jobs:0:BatchSize = 0 is invalid");
         Assert.False(Directory.Exists(folder.File("out")));
     }
 
@@ -122,10 +135,7 @@ public class SieveCommandTests
     public void Run_SettingOfWrongType_NamesTheKey()
     {
         using var folder = new TempFolder();
-        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
-        var result = SieveProcess.Run("run", "--config", config, "--set", "Sieve:Jobs:0:BatchSize=many");
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Sieve:Jobs:0:BatchSize", result.Stderr, StringComparison.Ordinal);
+        AssertInvalid(RunEmbedJob(folder, Sentences(1), null, "--set", "Sieve:Jobs:0:BatchSize=many"), "Sieve:Jobs:0:BatchSize");
     }
 
     [Fact]
@@ -133,78 +143,54 @@ public class SieveCommandTests
     {
         using var folder = new TempFolder();
         PluginFolder.Create(folder.File("plugins"), PluginFolder.MemoryIndex);
-        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
-        var result = SieveProcess.Run("run", "--config", config, "--set", "Sieve:Operators:sparse-index:Use=inverted");
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("Sieve:Operators:sparse-index:Use = 'inverted' is not an implementation of slot 'sparse-index'. Available: memory.", result.Stderr, StringComparison.Ordinal);
+        AssertInvalid(RunEmbedJob(folder, Sentences(1), null, "--set", "Sieve:Operators:sparse-index:Use=inverted"),
+            "Sieve:Operators:sparse-index:Use = 'inverted' is not an implementation of slot 'sparse-index'. Available: memory.");
     }
 
     [Fact]
     public void Run_UnknownJob_ListsTheJobs()
     {
         using var folder = new TempFolder();
-        folder.Write("input.jsonl", Sentences(1));
-        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
-        var result = SieveProcess.Run("run", "--config", config, "--job", "embd");
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("No job named 'embd'. Jobs: embed.", result.Stderr, StringComparison.Ordinal);
+        AssertInvalid(RunEmbedJob(folder, Sentences(1), null, "--job", "embd"), "No job named 'embd'. Jobs: embed.");
     }
 
     [Fact]
     public void Run_MissingModelFile_NamesThePathAndSetting()
     {
         using var folder = new TempFolder();
-        folder.Write("input.jsonl", Sentences(1));
-        var config = TestConfig.Write(folder, TestConfig.Sieve(modelPath: "models/missing.onnx", jobs: TestConfig.EmbedJob()));
-        var result = SieveProcess.Run("run", "--config", config);
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"Model file not found: {folder.File("models/missing.onnx")} (Sieve:Models:minilm:Path).", result.Stderr, StringComparison.Ordinal);
+        AssertInvalid(RunEmbedJob(folder, Sentences(1), "models/missing.onnx"),
+            $"Model file not found: {folder.File("models/missing.onnx")} (Sieve:Models:minilm:Path).");
     }
 
     [Fact]
     public void Run_CorruptModelFile_NamesThePathAndSetting()
     {
         using var folder = new TempFolder();
-        folder.Write("input.jsonl", Sentences(1));
         var model = folder.File("corrupt.onnx");
         File.WriteAllBytes(model, File.ReadAllBytes(TestPaths.ModelPath).AsSpan(0, 100_000).ToArray());
-        var config = TestConfig.Write(folder, TestConfig.Sieve(modelPath: model, jobs: TestConfig.EmbedJob()));
-        var result = SieveProcess.Run("run", "--config", config);
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"Model file {model} (Sieve:Models:minilm:Path) could not be loaded by ONNX Runtime", result.Stderr, StringComparison.Ordinal);
+        AssertInvalid(RunEmbedJob(folder, Sentences(1), model), $"Model file {model} (Sieve:Models:minilm:Path) could not be loaded by ONNX Runtime");
     }
 
     [Fact]
     public void Run_MissingInputFile_NamesThePathAndSetting()
     {
         using var folder = new TempFolder();
-        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
-        var result = SieveProcess.Run("run", "--config", config);
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"Input file not found: {folder.File("input.jsonl")} (Sieve:Jobs:0:Input).", result.Stderr, StringComparison.Ordinal);
+        AssertInvalid(RunEmbedJob(folder, input: null), $"Input file not found: {folder.File("input.jsonl")} (Sieve:Jobs:0:Input).");
     }
 
     [Fact]
     public void Run_EmptyInputFile_SaysSo()
     {
         using var folder = new TempFolder();
-        folder.Write("input.jsonl", "\n");
-        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
-        var result = SieveProcess.Run("run", "--config", config);
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains("(Sieve:Jobs:0:Input) has no records", result.Stderr, StringComparison.Ordinal);
+        AssertInvalid(RunEmbedJob(folder, "\n"), "(Sieve:Jobs:0:Input) has no records");
     }
 
     [Fact]
     public void Run_OutputFolderNotWritable_NamesTheOutputSetting()
     {
         using var folder = new TempFolder();
-        folder.Write("input.jsonl", Sentences(1));
         folder.Write("out", "a file where the output folder should be");
-        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: TestConfig.EmbedJob()));
-        var result = SieveProcess.Run("run", "--config", config);
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"Cannot write the output {folder.File("out/embeddings.jsonl")} (Sieve:Jobs:0:Output)", result.Stderr, StringComparison.Ordinal);
+        AssertInvalid(RunEmbedJob(folder, Sentences(1)), $"Cannot write the output {folder.File("out/embeddings.jsonl")} (Sieve:Jobs:0:Output)");
     }
 
     [Fact]
@@ -212,9 +198,7 @@ public class SieveCommandTests
     {
         using var folder = new TempFolder();
         var config = folder.Write("appsettings.json", "{ \"Sieve\": { ");
-        var result = SieveProcess.Run("run", "--config", config);
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"Configuration file {config} is not valid JSON", result.Stderr, StringComparison.Ordinal);
+        AssertInvalid(SieveProcess.Run("run", "--config", config), $"Configuration file {config} is not valid JSON");
     }
 
     [Fact]
@@ -252,8 +236,6 @@ public class SieveCommandTests
     {
         using var folder = new TempFolder();
         var bogus = folder.Write("bogus.onnx", "definitely not protobuf \u0001\u0002");
-        var result = SieveProcess.Run("inspect", bogus, "--config", TestConfig.Write(folder, TestConfig.Sieve()));
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains($"Model file {bogus} is not an ONNX model", result.Stderr, StringComparison.Ordinal);
+        AssertInvalid(SieveProcess.Run("inspect", bogus, "--config", TestConfig.Write(folder, TestConfig.Sieve())), $"Model file {bogus} is not an ONNX model");
     }
 }

@@ -16,7 +16,7 @@ namespace Sieve.Host.Bench;
 /// a bare loop of <c>InferenceSession.Run</c> over the same batches with inputs built beforehand (the limit). Both use
 /// one session; runs alternate so that both see the same machine state; medians are reported.
 /// </summary>
-internal sealed class EmbedBenchmark(CommandLine commandLine, SieveOptions options, ConfigPaths paths, OperatorBinder operators, ILogger logger)
+internal sealed class EmbedBenchmark(CommandLine commandLine, SieveOptions options, ConfigPaths paths, OperatorBinder operators, ILogger logger, IServiceProvider services)
 {
     public int Run(CancellationToken cancellation)
     {
@@ -34,7 +34,7 @@ internal sealed class EmbedBenchmark(CommandLine commandLine, SieveOptions optio
         {
             var input = Path.Combine(folder.FullName, "input.jsonl");
             WriteInput(paths.Resolve(job.Input), input, records);
-            using var pipeline = (EmbedPipeline)PipelineCatalog.Create(jobIndex, options, paths, operators);
+            using var pipeline = (EmbedPipeline)PipelineCatalog.Create(jobIndex, options, paths, operators, services);
             var model = pipeline.Model;
             var batches = ReplayBatches(pipeline, input, batchSize);
             var tokens = batches.Sum(b => b.Sum(r => ((Text.EncodedText)r.Work).Ids.Length));

@@ -12,7 +12,8 @@ internal sealed class BenchCommand(
     IOptions<SieveOptions> options,
     ConfigPaths paths,
     OperatorBinder operators,
-    ILoggerFactory loggers) : ISieveCommand
+    ILoggerFactory loggers,
+    IServiceProvider services) : ISieveCommand
 {
     private static readonly string[] Benchmarks = ["embed"];
 
@@ -21,7 +22,7 @@ internal sealed class BenchCommand(
         var name = commandLine.Arguments.Count == 1 ? commandLine.Arguments[0] : null;
         return name switch
         {
-            "embed" => Task.FromResult(new EmbedBenchmark(commandLine, options.Value, paths, operators, loggers.CreateLogger("Sieve.Bench")).Run(cancellation)),
+            "embed" => Task.FromResult(new EmbedBenchmark(commandLine, options.Value, paths, operators, loggers.CreateLogger("Sieve.Bench"), services).Run(cancellation)),
             _ => throw new SieveException($"Usage: sieve bench NAME [--records N] [--batch-size B] [--repeat R]. Benchmarks: {string.Join(", ", Benchmarks)}."),
         };
     }

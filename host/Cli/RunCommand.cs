@@ -14,7 +14,8 @@ internal sealed class RunCommand(
     IOptions<SieveOptions> options,
     ConfigPaths paths,
     OperatorBinder operators,
-    ILoggerFactory loggers) : ISieveCommand
+    ILoggerFactory loggers,
+    IServiceProvider services) : ISieveCommand
 {
     public Task<int> ExecuteAsync(CancellationToken cancellation)
     {
@@ -62,7 +63,7 @@ internal sealed class RunCommand(
         {
             throw new SieveException($"Input file not found: {run.InputPath} ({run.InputSetting}).");
         }
-        using var pipeline = PipelineCatalog.Create(index, settings, paths, operators);
+        using var pipeline = PipelineCatalog.Create(index, settings, paths, operators, services);
         var logger = loggers.CreateLogger("Sieve.Job");
         var runner = new BatchJobRunner(logger);
         var report = IsInteractive()

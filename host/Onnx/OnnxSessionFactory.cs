@@ -14,15 +14,25 @@ internal static class OnnxSessionFactory
         {
             throw new SieveException($"Model file not found: {path} ({setting}).");
         }
+        return Create(options => new InferenceSession(path, options), path, setting, null);
+    }
+
+    /// <summary>Creates a session from model bytes (a rewritten model), configuring the options first.</summary>
+    public static InferenceSession Create(byte[] model, string path, string setting, Action<SessionOptions>? configure) =>
+        Create(options => new InferenceSession(model, options), path, setting, configure);
+
+    private static InferenceSession Create(Func<SessionOptions, InferenceSession> create, string path, string setting, Action<SessionOptions>? configure)
+    {
         using var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = Environment.ProcessorCount,
         };
+        configure?.Invoke(options);
         try
         {
-            return new InferenceSession(path, options);
+            return create(options);
         }
         catch (OnnxRuntimeException error)
         {

@@ -11,15 +11,16 @@ namespace Sieve.Host.Onnx;
 /// </summary>
 internal sealed class SentenceEmbeddingModel : IDisposable
 {
-    private readonly InferenceSession _session;
+    private readonly ModelSession _model;
     private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly bool _hasTokenTypes;
 
-    public SentenceEmbeddingModel(InferenceSession session, string path)
+    public SentenceEmbeddingModel(ModelSession model, string path)
     {
-        _session = session;
+        _model = model;
+        var session = model.Session;
         var inputs = session.InputMetadata.Keys.ToHashSet(StringComparer.Ordinal);
         if (!inputs.Contains("input_ids") || !inputs.Contains("attention_mask"))
         {
@@ -39,7 +40,8 @@ internal sealed class SentenceEmbeddingModel : IDisposable
     /// <summary>Embedding size (may be -1 when the model leaves it symbolic; then it is known after the first run).</summary>
     public int HiddenSize { get; private set; }
 
-    public InferenceSession Session => _session;
+    /// <summary>Which implementation fills each slot.</summary>
+    public string OperatorSummary => _model.OperatorSummary;
 
     /// <summary>Builds the padded input tensors of a batch: ids, mask and (if the model takes them) zero token types.</summary>
     public BatchInputs CreateInputs(IReadOnlyList<EncodedText> batch)
@@ -75,7 +77,7 @@ internal sealed class SentenceEmbeddingModel : IDisposable
 
     /// <summary>Runs the encoder on prepared inputs and returns its raw outputs (caller disposes).</summary>
     public IDisposableReadOnlyCollection<OrtValue> Run(BatchInputs inputs) =>
-        _session.Run(_runOptions, _inputNames, inputs.Values, _outputNames);
+        _model.Run(_runOptions, _inputNames, inputs.Values, _outputNames);
 
     /// <summary>Embeds a batch: one normalized vector per text.</summary>
     public float[][] Embed(IReadOnlyList<EncodedText> batch)
@@ -116,6 +118,6 @@ internal sealed class SentenceEmbeddingModel : IDisposable
     public void Dispose()
     {
         _runOptions.Dispose();
-        _session.Dispose();
+        _model.Dispose();
     }
 }

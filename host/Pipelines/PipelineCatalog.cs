@@ -1,3 +1,4 @@
+using Sieve.Abstractions;
 using Sieve.Host.Configuration;
 using Sieve.Host.Onnx;
 using Sieve.Host.Operators;
@@ -15,18 +16,20 @@ internal static class PipelineCatalog
 
     /// <summary>Builds job <paramref name="jobIndex"/>'s pipeline: loads its model and checks its operator choices.</summary>
     /// <exception cref="SieveException">A file is missing or bad, or an operator is chosen that the pipeline cannot use.</exception>
-    public static IJobPipeline Create(int jobIndex, SieveOptions options, ConfigPaths paths, OperatorBinder operators)
+    public static IJobPipeline Create(int jobIndex, SieveOptions options, ConfigPaths paths, OperatorBinder operators, IServiceProvider services)
     {
         var job = options.Jobs[jobIndex];
         var key = $"Sieve:Jobs:{jobIndex}";
         var chosen = operators.Bind(jobIndex);
-        if (chosen.Count > 0)
+        var unused = chosen.Where(c => c.Implementation.Slot != OperatorSlots.Attention).ToList();
+        if (unused.Count > 0)
         {
-            throw new SieveException($"Job {job.Name} ({key}) selects {string.Join(", ", chosen)}, but the {job.Pipeline} pipeline " +
-                "runs the model's own graph and uses no operator slot yet; remove the selection or pick a pipeline that uses it.");
+            throw new SieveException($"Job {job.Name} ({key}) selects {string.Join(", ", unused)}, but the {job.Pipeline} pipeline " +
+                $"uses only the {OperatorSlots.Attention} slot; remove the selection or pick a pipeline that uses it.");
         }
-        const string summary = "model's own graph (no slot substituted)";
-        var (model, encoder) = LoadEncoder(options, paths, job.Model);
+        var attention = chosen.FirstOrDefault(c => c.Implementation.Slot == OperatorSlots.Attention);
+        var (model, encoder) = LoadEncoder(options, paths, job.Model, attention, services);
+        var summary = model.OperatorSummary;
         try
         {
             if (string.Equals(job.Pipeline, Embed, StringComparison.OrdinalIgnoreCase))
@@ -44,8 +47,9 @@ internal static class PipelineCatalog
         }
     }
 
-    /// <summary>Loads a configured sentence encoder and its tokenizer.</summary>
-    public static (SentenceEmbeddingModel Model, BertTextEncoder Encoder) LoadEncoder(SieveOptions options, ConfigPaths paths, string modelName)
+    /// <summary>Loads a configured sentence encoder and its tokenizer, with <paramref name="attention"/> substituted if given.</summary>
+    public static (SentenceEmbeddingModel Model, BertTextEncoder Encoder) LoadEncoder(SieveOptions options, ConfigPaths paths, string modelName,
+        BoundOperator? attention = null, IServiceProvider? services = null)
     {
         var model = options.Models[modelName];
         var key = $"Sieve:Models:{modelName}";
@@ -55,7 +59,7 @@ internal static class PipelineCatalog
         }
         var encoder = BertTextEncoder.Load(paths.Resolve(model.Tokenizer), model.MaxSequenceLength, $"{key}:Tokenizer");
         var modelPath = paths.Resolve(model.Path);
-        var session = OnnxSessionFactory.Create(modelPath, $"{key}:Path");
+        var session = ModelSessionFactory.Create(modelPath, $"{key}:Path", attention, services ?? EmptyServices.Instance);
         try
         {
             return (new SentenceEmbeddingModel(session, modelPath), encoder);

@@ -21,6 +21,7 @@ internal sealed class PluginCatalog
     public PluginCatalog(string pluginsPath)
     {
         PluginsPath = pluginsPath;
+        Operators.AddRange(BuiltInOperators.All());
         if (Directory.Exists(pluginsPath))
         {
             foreach (var folder in Directory.GetDirectories(pluginsPath).Order(StringComparer.Ordinal))

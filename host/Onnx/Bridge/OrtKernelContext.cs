@@ -1,0 +1,40 @@
+namespace Sieve.Host.Onnx.Bridge;
+
+/// <summary>A node's inputs and outputs during one compute call (<c>OrtKernelContext*</c>); never stored.</summary>
+internal readonly unsafe struct OrtKernelContext(nint context)
+{
+
+
+    public int InputCount
+    {
+        get
+        {
+            nuint count;
+            OrtApiTable.Check(((delegate* unmanaged[Cdecl]<nint, nuint*, nint>)OrtApiTable.Api.KernelContext_GetInputCount)(context, &count), "KernelContext_GetInputCount");
+            return (int)count;
+        }
+    }
+
+    /// <summary>Input <paramref name="index"/>, or null when an optional input is absent.</summary>
+    public OrtTensor? Input(int index)
+    {
+        if (index >= InputCount)
+        {
+            return null;
+        }
+        nint value;
+        OrtApiTable.Check(((delegate* unmanaged[Cdecl]<nint, nuint, nint*, nint>)OrtApiTable.Api.KernelContext_GetInput)(context, (nuint)index, &value), $"KernelContext_GetInput({index})");
+        return value == 0 ? null : OrtTensor.Describe(value);
+    }
+
+    /// <summary>Allocates output <paramref name="index"/> with <paramref name="shape"/> on the node's device.</summary>
+    public OrtTensor Output(int index, ReadOnlySpan<long> shape)
+    {
+        nint value;
+        fixed (long* dims = shape)
+        {
+            OrtApiTable.Check(((delegate* unmanaged[Cdecl]<nint, nuint, long*, nuint, nint*, nint>)OrtApiTable.Api.KernelContext_GetOutput)(context, (nuint)index, dims, (nuint)shape.Length, &value), $"KernelContext_GetOutput({index})");
+        }
+        return OrtTensor.Describe(value);
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.ML.OnnxRuntime;
+using Sieve.Abstractions;
+using Sieve.Host.Onnx.Bridge;
+
+namespace Sieve.Host.Onnx;
+
+/// <summary>
+/// An ONNX Runtime session, with the custom-op domain and operator instances its rewritten graph calls into. Disposal
+/// releases the session first, then the domain, then the operators: ORT holds pointers into both until then.
+/// </summary>
+internal sealed class ModelSession : IDisposable
+{
+    private readonly CustomOpDomain? _domain;
+    private readonly IReadOnlyList<object> _operators;
+
+    public ModelSession(InferenceSession session, CustomOpDomain? domain, IReadOnlyList<object> operators, string operatorSummary)
+    {
+        Session = session;
+        _domain = domain;
+        _operators = operators;
+        OperatorSummary = operatorSummary;
+    }
+
+    public InferenceSession Session { get; }
+
+    /// <summary>Which implementation fills each slot, e.g. <c>attention=dense (built-in), 6 nodes</c>.</summary>
+    public string OperatorSummary { get; }
+
+    /// <summary>Runs the session with a fresh run-scoped context for the operators (one per batch).</summary>
+    public IDisposableReadOnlyCollection<OrtValue> Run(RunOptions options, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames)
+    {
+        using var scope = AttentionRunScope.Begin(new OperatorRunContext(DeviceKind.Cpu));
+        return Session.Run(options, inputNames, inputs, outputNames);
+    }
+
+    public void Dispose()
+    {
+        Session.Dispose();
+        _domain?.Dispose();
+        foreach (var disposable in _operators.OfType<IDisposable>())
+        {
+            disposable.Dispose();
+        }
+    }
+}

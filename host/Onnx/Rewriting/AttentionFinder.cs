@@ -1,0 +1,171 @@
+using Sieve.Host.Onnx.Bridge;
+using Sieve.Host.Onnx.Proto;
+
+namespace Sieve.Host.Onnx.Rewriting;
+
+/// <summary>
+/// Finds the attentions of a graph that <c>ai.sieve::Attention</c> can replace, in graph order (the order gives the
+/// layer index): the exporter pattern MatMul(Q, Kᵀ) → Div/Mul by a constant → Add(mask) → Softmax → MatMul(V);
+/// <c>com.microsoft::MultiHeadAttention</c>; and ONNX <c>Attention</c> (opset 23+), each without a past KV cache.
+/// Attention nodes it cannot replace are reported with the reason.
+/// </summary>
+internal static class AttentionFinder
+{
+    public static (List<AttentionMatch> Matches, List<UnsupportedAttention> Unsupported) Find(ModelProto model)
+    {
+        var index = new GraphIndex(model.Graph);
+        var matches = new List<AttentionMatch>();
+        var unsupported = new List<UnsupportedAttention>();
+        var defaultOpset = model.OpsetImport.FirstOrDefault(o => o.Domain.Length == 0)?.Version ?? 0;
+        foreach (var node in model.Graph.Node)
+        {
+            var layer = matches.Count;
+            string? reason = null;
+            AttentionMatch? match = (node.Domain, node.OpType) switch
+            {
+                ("", "Softmax") => ExporterPattern(index, node, layer, defaultOpset),
+                ("com.microsoft", "MultiHeadAttention") => MultiHeadAttention(node, layer, out reason),
+                ("" or "ai.onnx", "Attention") => OnnxAttention(node, layer, out reason),
+                ("com.microsoft", "Attention" or "GroupQueryAttention" or "SparseAttention" or "PackedMultiHeadAttention" or "PagedAttention") =>
+                    Refuse($"com.microsoft::{node.OpType} is not substituted yet (its projections, rotary embedding or KV cache live inside the node)", out reason),
+                _ => null,
+            };
+            if (match is not null)
+            {
+                matches.Add(match);
+            }
+            else if (reason is not null)
+            {
+                unsupported.Add(new UnsupportedAttention(NameOf(node), reason));
+            }
+        }
+        return (matches, unsupported);
+    }
+
+    private static AttentionMatch? Refuse(string why, out string reason)
+    {
+        reason = why;
+        return null;
+    }
+
+    private static string NameOf(NodeProto node) => $"{(node.Domain.Length > 0 ? node.Domain + "::" : "")}{node.OpType} '{node.Name}'";
+
+    private static AttentionMatch? ExporterPattern(GraphIndex index, NodeProto softmax, int layer, long opset)
+    {
+        var axis = softmax.Attribute.FirstOrDefault(a => a.Name == "axis");
+        if ((axis is null && opset < 13) || (axis is not null && axis.I != -1 && axis.I != 3))
+        {
+            return null;
+        }
+        if (index.Consumers(softmax.Output[0]) is not [{ OpType: "MatMul" } weighted] || weighted.Input[0] != softmax.Output[0]
+            || !index.OnlyFeeds(softmax.Output[0], weighted))
+        {
+            return null;
+        }
+        var nodes = new List<NodeProto> { softmax, weighted };
+        var current = index.Producer(softmax.Input[0]);
+        string? mask = null;
+        if (current is { OpType: "Add" } add && index.OnlyFeeds(add.Output[0], softmax))
+        {
+            var scoreSide = add.Input.FirstOrDefault(i => index.Producer(i) is { OpType: "Div" or "Mul" or "MatMul" });
+            if (scoreSide is null)
+            {
+                return null;
+            }
+            mask = add.Input.First(i => i != scoreSide);
+            nodes.Add(add);
+            current = index.Producer(scoreSide);
+        }
+        var scale = 1f;
+        if (current is { OpType: "Div" or "Mul" } scaling)
+        {
+            var constant = scaling.Input.Select(i => (Name: i, Value: index.Constant(i))).FirstOrDefault(c => c.Value is [_]);
+            var other = scaling.Input.FirstOrDefault(i => i != constant.Name);
+            if (constant.Value is null || other is null || (scaling.OpType == "Div" && scaling.Input[1] != constant.Name)
+                || !index.OnlyFeeds(scaling.Output[0], nodes[^1]))
+            {
+                return null;
+            }
+            scale = scaling.OpType == "Div" ? (float)(1 / constant.Value[0]) : (float)constant.Value[0];
+            nodes.Add(scaling);
+            current = index.Producer(other);
+        }
+        if (current is not { OpType: "MatMul" } scores || !index.OnlyFeeds(scores.Output[0], nodes[^1]))
+        {
+            return null;
+        }
+        nodes.Add(scores);
+        var (heads, headSize) = HeadsOf(index, scores.Input[0]);
+        var attributes = new AttentionNodeAttributes(AttentionNodeAttributes.HeadsFirst, KeyTransposed: true, heads, heads, headSize, scale, Causal: false, layer);
+        return new AttentionMatch("MatMul-Softmax-MatMul", nodes, scores.Input[0], scores.Input[1], weighted.Input[1], mask, weighted.Output[0], attributes);
+    }
+
+    /// <summary>Heads and head size of a [B, H, S, D] query made by Reshape(x, [.., .., H, D]) → Transpose(0, 2, 1, 3), if constant.</summary>
+    private static (int Heads, int HeadSize) HeadsOf(GraphIndex index, string query)
+    {
+        if (index.Producer(query) is not { OpType: "Transpose" } transpose || index.Producer(transpose.Input[0]) is not { OpType: "Reshape" } reshape)
+        {
+            return (0, 0);
+        }
+        var shape = index.Constant(reshape.Input[1]);
+        if (shape is null && index.Producer(reshape.Input[1]) is { OpType: "Concat" } concat && concat.Input.Count == 4)
+        {
+            var last = index.Constant(concat.Input[2]);
+            var size = index.Constant(concat.Input[3]);
+            shape = last is [var h] && size is [var d] ? [0, 0, h, d] : null;
+        }
+        return shape is [_, _, > 0 and var heads, > 0 and var headSize] ? ((int)heads, (int)headSize) : (0, 0);
+    }
+
+    private static AttentionMatch? MultiHeadAttention(NodeProto node, int layer, out string? reason)
+    {
+        reason = null;
+        string Input(int i) => i < node.Input.Count ? node.Input[i] : "";
+        if (Input(1).Length == 0 || Input(2).Length == 0)
+        {
+            return Refuse("packed QKV (no separate key and value inputs) is not supported", out reason);
+        }
+        if (Input(3).Length > 0 || Input(5).Length > 0 || Input(6).Length > 0 || Input(7).Length > 0 || node.Input.Count > 8)
+        {
+            return Refuse("bias, attention bias and past key/value inputs are not supported", out reason);
+        }
+        if (node.Output.Skip(1).Any(o => o.Length > 0))
+        {
+            return Refuse("present key/value or qk outputs are not supported", out reason);
+        }
+        var heads = (int)(node.Attribute.FirstOrDefault(a => a.Name == "num_heads")?.I ?? 0);
+        if (heads <= 0)
+        {
+            return Refuse("num_heads is missing", out reason);
+        }
+        var scale = node.Attribute.FirstOrDefault(a => a.Name == "scale")?.F ?? 0f;
+        var causal = (node.Attribute.FirstOrDefault(a => a.Name == "unidirectional")?.I ?? 0) != 0;
+        var attributes = new AttentionNodeAttributes(AttentionNodeAttributes.HeadsPacked, false, heads, heads, 0, scale, causal, layer);
+        return new AttentionMatch("com.microsoft::MultiHeadAttention", [node], Input(0), Input(1), Input(2), Input(4).Length > 0 ? Input(4) : null, node.Output[0], attributes);
+    }
+
+    private static AttentionMatch? OnnxAttention(NodeProto node, int layer, out string? reason)
+    {
+        reason = null;
+        string Input(int i) => i < node.Input.Count ? node.Input[i] : "";
+        if (Input(4).Length > 0 || Input(5).Length > 0 || Input(6).Length > 0)
+        {
+            return Refuse("past key/value and nonpad_kv_seqlen inputs are not supported", out reason);
+        }
+        if (node.Output.Skip(1).Any(o => o.Length > 0))
+        {
+            return Refuse("present key/value or qk outputs are not supported", out reason);
+        }
+        long Attribute(string name) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I ?? 0;
+        if ((node.Attribute.FirstOrDefault(a => a.Name == "softcap")?.F ?? 0f) != 0f)
+        {
+            return Refuse("softcap is not supported", out reason);
+        }
+        var heads = (int)Attribute("q_num_heads");
+        var kvHeads = (int)Attribute("kv_num_heads");
+        var scale = node.Attribute.FirstOrDefault(a => a.Name == "scale")?.F ?? 0f;
+        var layout = heads > 0 ? AttentionNodeAttributes.HeadsPacked : AttentionNodeAttributes.HeadsFirst;
+        var attributes = new AttentionNodeAttributes(layout, false, heads, kvHeads, 0, scale, Attribute("is_causal") != 0, layer);
+        return new AttentionMatch("Attention (ONNX)", [node], Input(0), Input(1), Input(2), Input(3).Length > 0 ? Input(3) : null, node.Output[0], attributes);
+    }
+}

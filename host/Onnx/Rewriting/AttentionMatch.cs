@@ -1,0 +1,24 @@
+using Sieve.Host.Onnx.Bridge;
+using Sieve.Host.Onnx.Proto;
+
+namespace Sieve.Host.Onnx.Rewriting;
+
+/// <summary>One attention the rewriter can replace: the nodes it covers, its inputs and output, and the new node's attributes.</summary>
+internal sealed record AttentionMatch(
+    string Pattern,
+    IReadOnlyList<NodeProto> Nodes,
+    string Query,
+    string Key,
+    string Value,
+    string? Mask,
+    string Output,
+    AttentionNodeAttributes Attributes)
+{
+    public string Describe() =>
+        $"layer {Attributes.Layer}: {Pattern} [{string.Join(", ", Nodes.Select(n => n.Name.Length > 0 ? n.Name : n.OpType))}] " +
+        $"heads {Known(Attributes.QueryHeads)}, kv heads {Known(Attributes.KeyValueHeads)}, head size {Known(Attributes.HeadSize)}, " +
+        $"scale {(Attributes.Scale > 0 ? Attributes.Scale.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "1/sqrt(head size)")}, " +
+        $"{(Attributes.Causal ? "causal" : "not causal")}, mask {(Mask is null ? "none" : Mask)}";
+
+    private static string Known(int value) => value > 0 ? value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "(at run time)";
+}

@@ -1,0 +1,91 @@
+using Sieve.Host.Onnx.Bridge;
+using Sieve.Host.Onnx.Proto;
+
+namespace Sieve.Host.Onnx.Rewriting;
+
+/// <summary>Replaces each matched attention with one <c>ai.sieve::Attention</c> node, in a copy of the model.</summary>
+internal static class AttentionRewriter
+{
+    public const long DomainVersion = 1;
+
+    public static ModelProto Rewrite(ModelProto model, IReadOnlyList<AttentionMatch> matches)
+    {
+        var rewritten = model.Clone();
+        var graph = rewritten.Graph;
+        var original = model.Graph.Node;
+        var replaced = new Dictionary<int, NodeProto>();
+        var removed = new HashSet<int>();
+        foreach (var match in matches)
+        {
+            var positions = match.Nodes.Select(n => original.IndexOf(n)).ToList();
+            removed.UnionWith(positions);
+            // The last node of the pattern comes after every input the pattern reads.
+            replaced[positions.Max()] = CreateNode(match);
+        }
+        graph.Node.Clear();
+        for (var i = 0; i < original.Count; i++)
+        {
+            if (replaced.TryGetValue(i, out var node))
+            {
+                graph.Node.Add(node);
+            }
+            else if (!removed.Contains(i))
+            {
+                graph.Node.Add(original[i].Clone());
+            }
+        }
+        RemoveUnusedInitializers(graph);
+        if (!rewritten.OpsetImport.Any(o => o.Domain == CustomOpDomain.Name))
+        {
+            rewritten.OpsetImport.Add(new OperatorSetIdProto { Domain = CustomOpDomain.Name, Version = DomainVersion });
+        }
+        return rewritten;
+    }
+
+    /// <summary>Drops constants only the replaced nodes read (e.g. the score scale), as ORT would with a warning.</summary>
+    private static void RemoveUnusedInitializers(GraphProto graph)
+    {
+        var used = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+        var unused = graph.Initializer.Where(i => !used.Contains(i.Name)).ToList();
+        foreach (var initializer in unused)
+        {
+            graph.Initializer.Remove(initializer);
+        }
+        var unusedInputs = graph.Input.Where(i => unused.Any(u => u.Name == i.Name)).ToList();
+        foreach (var input in unusedInputs)
+        {
+            graph.Input.Remove(input);
+        }
+    }
+
+    private static NodeProto CreateNode(AttentionMatch match)
+    {
+        var a = match.Attributes;
+        var node = new NodeProto
+        {
+            Name = $"sieve_attention_{a.Layer}",
+            OpType = AttentionNodeAttributes.OpType,
+            Domain = CustomOpDomain.Name,
+            Input = { match.Query, match.Key, match.Value },
+            Output = { match.Output },
+            Attribute =
+            {
+                new AttributeProto { Name = "layout", Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(a.Layout) },
+                Int("key_transposed", a.KeyTransposed ? 1 : 0),
+                Int("num_heads", a.QueryHeads),
+                Int("kv_num_heads", a.KeyValueHeads),
+                Int("head_size", a.HeadSize),
+                new AttributeProto { Name = "scale", Type = AttributeProto.Types.AttributeType.Float, F = a.Scale },
+                Int("causal", a.Causal ? 1 : 0),
+                Int("layer", a.Layer),
+            },
+        };
+        if (match.Mask is not null)
+        {
+            node.Input.Add(match.Mask);
+        }
+        return node;
+    }
+
+    private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
+}

@@ -1,0 +1,24 @@
+using Sieve.Abstractions;
+using Sieve.Kernels;
+
+namespace Sieve.Host.Operators.Attention;
+
+/// <summary>
+/// <c>attention/dense</c>: the reference attention, built into the host. Exact softmax attention on the CPU,
+/// multi-threaded over batch × heads × query blocks, SIMD micro-kernels, stable softmax, padding and causal masks,
+/// grouped-query attention. Thread-safe (stateless).
+/// </summary>
+internal sealed class DenseAttention(DenseAttentionOptions options) : IAttention
+{
+    public const string Name = "dense";
+
+    public string? CheckSupport(AttentionShape shape) => AttentionShapes.CheckCommon(shape);
+
+    public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
+        ReadOnlySpan<int> keyLengths, TensorView<float> output, OperatorRunContext context)
+    {
+        var dims = AttentionShapes.Dims(query, key);
+        MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, keyLengths.ToArray(),
+            shape.Scale, shape.Causal, options.QueryBlock - options.QueryBlock % AttentionTile.Rows, MultiHeadAttention.AllKeys);
+    }
+}

@@ -1,0 +1,17 @@
+using Sieve.Abstractions;
+using Sieve.Host.Operators.Attention;
+
+namespace Sieve.Host.Operators;
+
+/// <summary>The dense reference implementations built into the host, registered before any plugin.</summary>
+internal static class BuiltInOperators
+{
+    public const string Origin = "built-in";
+
+    public static IReadOnlyList<OperatorImplementation> All()
+    {
+        var registry = new OperatorRegistry(Origin);
+        registry.Add<IAttention, DenseAttentionOptions>(DenseAttention.Name, (options, _) => new DenseAttention(options));
+        return registry.Added;
+    }
+}

@@ -6,50 +6,106 @@ using System.Runtime.Intrinsics;
 namespace Sieve.Kernels;
 
 /// <summary>
-/// The attention micro-kernel: a tile of up to <see cref="Rows"/> query rows against a list of key ranges of one head,
-/// with a numerically stable softmax. Scores are kept only for the keys in the ranges, so the same code serves dense
-/// attention (one range) and block-sparse attention (the selected blocks). Each key panel load is shared by the tile's
-/// rows (register blocking); a scalar path handles the tails. Thread-safe (no state).
+/// Attention for a block of query rows of one head over a list of key ranges, flash-attention style: keys are taken in
+/// chunks of <see cref="ChunkKeys"/> (one chunk of the key panel and of the values stays in cache while every row of
+/// the block uses it), scores come from a register-blocked micro-kernel (<see cref="Rows"/> rows × 16 keys), and the
+/// softmax is computed online (running maximum and sum per row), so it is exact and numerically stable. The same code
+/// serves dense attention (one range) and block-sparse attention (the selected blocks). Thread-safe (no state).
 /// </summary>
 public static class AttentionTile
 {
-    /// <summary>Query rows per tile.</summary>
+    /// <summary>Query rows of the micro-kernel.</summary>
     public const int Rows = 4;
 
-    /// <summary>Scratch floats <see cref="Compute"/> needs for ranges holding <paramref name="keys"/> keys in all.</summary>
-    public static int ScratchLength(int keys) => Rows * keys;
+    /// <summary>Keys per chunk.</summary>
+    public const int ChunkKeys = 256;
+
+    /// <summary>Scratch floats <see cref="Compute"/> needs for a block of <paramref name="rows"/> rows.</summary>
+    public static int ScratchLength(int rows) => Rows * ChunkKeys + 2 * rows;
 
     /// <summary>Computes <c>softmax(scale · q·Kᵀ) · V</c> for <paramref name="rows"/> query rows over <paramref name="ranges"/>.</summary>
     /// <param name="queries">[rows, headSize], row-major.</param>
-    /// <param name="rows">1 to <see cref="Rows"/>.</param>
+    /// <param name="rows">Rows of the block.</param>
     /// <param name="keys">The key head, transposed.</param>
-    /// <param name="values">The value head, transposed.</param>
-    /// <param name="ranges">Key ranges every row of the tile sees, ascending and disjoint, within the panels' keys.</param>
+    /// <param name="values">The value head, [keys, headSize] row-major.</param>
+    /// <param name="ranges">Key ranges every row of the block sees, ascending and disjoint, within the panel's keys.</param>
     /// <param name="rowLimits">Per row, keys at or after this position are masked (causal); <c>int.MaxValue</c> for none.</param>
     /// <param name="scale">Multiplier of the scores.</param>
-    /// <param name="output">[rows, headSize], overwritten.</param>
-    /// <param name="scratch">At least <see cref="ScratchLength"/> of the ranges' total length.</param>
-    public static void Compute(ReadOnlySpan<float> queries, int rows, HeadPanel keys, HeadPanel values, ReadOnlySpan<KeyRange> ranges,
+    /// <param name="output">[rows, headSize], overwritten; rows that see no key get zeros.</param>
+    /// <param name="scratch">At least <see cref="ScratchLength"/>(rows) floats.</param>
+    public static void Compute(ReadOnlySpan<float> queries, int rows, HeadPanel keys, ReadOnlySpan<float> values, ReadOnlySpan<KeyRange> ranges,
         ReadOnlySpan<int> rowLimits, float scale, Span<float> output, Span<float> scratch)
     {
         var headSize = keys.HeadSize;
-        var total = 0;
+        var scores = scratch[..(Rows * ChunkKeys)];
+        var maxima = scratch.Slice(Rows * ChunkKeys, rows);
+        var sums = scratch.Slice(Rows * ChunkKeys + rows, rows);
+        maxima.Fill(float.NegativeInfinity);
+        sums.Clear();
+        output[..(rows * headSize)].Clear();
+        Span<KeyRange> chunk = stackalloc KeyRange[1];
         foreach (var range in ranges)
         {
-            total += range.Length;
+            for (var start = range.Start; start < range.End; start += ChunkKeys)
+            {
+                chunk[0] = new KeyRange(start, Math.Min(range.End, start + ChunkKeys));
+                var length = chunk[0].Length;
+                for (var tile = 0; tile < rows; tile += Rows)
+                {
+                    var tileRows = Math.Min(Rows, rows - tile);
+                    var tileScores = scores[..(tileRows * length)];
+                    Scores(queries.Slice(tile * headSize, tileRows * headSize), tileRows, keys, chunk, scale, length, tileScores);
+                    for (var r = 0; r < tileRows; r++)
+                    {
+                        var row = tileScores.Slice(r * length, length);
+                        MaskCausal(row, chunk, rowLimits[tile + r]);
+                        Rescale(row, ref maxima[tile + r], ref sums[tile + r], output.Slice((tile + r) * headSize, headSize));
+                    }
+                    Weighted(tileRows, values, headSize, chunk, length, tileScores, output.Slice(tile * headSize, tileRows * headSize));
+                }
+            }
         }
-        var scores = scratch[..(Rows * total)];
-        Scores(queries, rows, keys, ranges, scale, total, scores);
         for (var r = 0; r < rows; r++)
         {
-            var row = scores.Slice(r * total, total);
-            MaskCausal(row, ranges, rowLimits[r]);
-            Softmax(row);
+            if (sums[r] > 0)
+            {
+                TensorPrimitives.Multiply(output.Slice(r * headSize, headSize), 1f / sums[r], output.Slice(r * headSize, headSize));
+            }
         }
-        Weighted(rows, values, ranges, total, scores, output[..(rows * headSize)]);
     }
 
-    private static void Scores(ReadOnlySpan<float> queries, int rows, HeadPanel keys, ReadOnlySpan<KeyRange> ranges, float scale, int total, Span<float> scores)
+    /// <summary>
+    /// Online softmax step for one row and one chunk: raises the running maximum if the chunk's is higher (rescaling the
+    /// sum and the accumulated output), then turns the chunk's scores into weights exp(score − maximum).
+    /// </summary>
+    private static void Rescale(Span<float> row, ref float maximum, ref float sum, Span<float> accumulated)
+    {
+        var chunkMaximum = TensorPrimitives.Max(row);
+        if (float.IsNegativeInfinity(chunkMaximum))
+        {
+            row.Clear(); // every key of the chunk is masked for this row
+            return;
+        }
+        if (chunkMaximum > maximum)
+        {
+            if (!float.IsNegativeInfinity(maximum))
+            {
+                var factor = MathF.Exp(maximum - chunkMaximum);
+                sum *= factor;
+                TensorPrimitives.Multiply(accumulated, factor, accumulated);
+            }
+            maximum = chunkMaximum;
+        }
+        TensorPrimitives.Subtract(row, maximum, row);
+        TensorPrimitives.Exp(row, row);
+        sum += TensorPrimitives.Sum(row);
+    }
+
+    /// <summary>
+    /// Scaled scores of up to <see cref="Rows"/> query rows against the keys of <paramref name="ranges"/>, written row after
+    /// row with a stride of <paramref name="total"/> (the ranges' total length).
+    /// </summary>
+    public static void Scores(ReadOnlySpan<float> queries, int rows, HeadPanel keys, ReadOnlySpan<KeyRange> ranges, float scale, int total, Span<float> scores)
     {
         var headSize = keys.HeadSize;
         var stride = keys.Stride;
@@ -62,6 +118,36 @@ public static class AttentionTile
             if (Vector256.IsHardwareAccelerated && rows == Rows)
             {
                 var scaleVector = Vector256.Create(scale);
+                for (; j + 16 <= range.End; j += 16, position += 16)
+                {
+                    // 4 rows × 16 keys: eight independent accumulators hide the FMA latency.
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+                    for (var d = 0; d < headSize; d++)
+                    {
+                        var k0 = Vector256.LoadUnsafe(ref panel, (nuint)(d * stride + j));
+                        var k1 = Vector256.LoadUnsafe(ref panel, (nuint)(d * stride + j + 8));
+                        var q0 = Vector256.Create(Unsafe.Add(ref q, d));
+                        var q1 = Vector256.Create(Unsafe.Add(ref q, headSize + d));
+                        var q2 = Vector256.Create(Unsafe.Add(ref q, 2 * headSize + d));
+                        var q3 = Vector256.Create(Unsafe.Add(ref q, 3 * headSize + d));
+                        a0 = Vector256.FusedMultiplyAdd(q0, k0, a0);
+                        b0 = Vector256.FusedMultiplyAdd(q0, k1, b0);
+                        a1 = Vector256.FusedMultiplyAdd(q1, k0, a1);
+                        b1 = Vector256.FusedMultiplyAdd(q1, k1, b1);
+                        a2 = Vector256.FusedMultiplyAdd(q2, k0, a2);
+                        b2 = Vector256.FusedMultiplyAdd(q2, k1, b2);
+                        a3 = Vector256.FusedMultiplyAdd(q3, k0, a3);
+                        b3 = Vector256.FusedMultiplyAdd(q3, k1, b3);
+                    }
+                    (a0 * scaleVector).CopyTo(scores.Slice(position, 8));
+                    (b0 * scaleVector).CopyTo(scores.Slice(position + 8, 8));
+                    (a1 * scaleVector).CopyTo(scores.Slice(total + position, 8));
+                    (b1 * scaleVector).CopyTo(scores.Slice(total + position + 8, 8));
+                    (a2 * scaleVector).CopyTo(scores.Slice(2 * total + position, 8));
+                    (b2 * scaleVector).CopyTo(scores.Slice(2 * total + position + 8, 8));
+                    (a3 * scaleVector).CopyTo(scores.Slice(3 * total + position, 8));
+                    (b3 * scaleVector).CopyTo(scores.Slice(3 * total + position + 8, 8));
+                }
                 for (; j + 8 <= range.End; j += 8, position += 8)
                 {
                     Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
@@ -108,88 +194,88 @@ public static class AttentionTile
         }
     }
 
-    private static void Softmax(Span<float> row)
+    private static void Weighted(int rows, ReadOnlySpan<float> values, int headSize, ReadOnlySpan<KeyRange> ranges, int total,
+        ReadOnlySpan<float> probabilities, Span<float> output)
     {
-        if (row.IsEmpty)
+        var vectorWidth = Vector256.IsHardwareAccelerated && headSize % 8 == 0 ? headSize : 0;
+        for (var r = 0; r < rows; r += 2)
         {
-            return;
+            var pair = Math.Min(2, rows - r);
+            for (var d = 0; d < vectorWidth; d += 32)
+            {
+                WeightedPanel(values, headSize, d, Math.Min(4, (headSize - d) / 8), ranges, probabilities.Slice(r * total, total),
+                    pair == 2 ? probabilities.Slice((r + 1) * total, total) : default, output[(r * headSize)..], pair == 2 ? output[((r + 1) * headSize)..] : default);
+            }
+            for (var d = vectorWidth; d < headSize; d++)
+            {
+                for (var rr = r; rr < r + pair; rr++)
+                {
+                    var sum = 0f;
+                    var position = 0;
+                    foreach (var range in ranges)
+                    {
+                        for (var j = range.Start; j < range.End; j++, position++)
+                        {
+                            sum += probabilities[rr * total + position] * values[j * headSize + d];
+                        }
+                    }
+                    output[rr * headSize + d] += sum;
+                }
+            }
         }
-        var max = TensorPrimitives.Max(row);
-        if (float.IsNegativeInfinity(max))
-        {
-            row.Clear(); // every key masked: the row attends to nothing
-            return;
-        }
-        TensorPrimitives.Subtract(row, max, row);
-        TensorPrimitives.Exp(row, row);
-        TensorPrimitives.Multiply(row, 1f / TensorPrimitives.Sum(row), row);
     }
 
-    private static void Weighted(int rows, HeadPanel values, ReadOnlySpan<KeyRange> ranges, int total, ReadOnlySpan<float> probabilities, Span<float> output)
+    /// <summary>
+    /// Up to 32 output features (<paramref name="vectors"/> × 8) of one or two rows: for each key, the value row's slice
+    /// is loaded once and accumulated into both rows with their probabilities (up to 8 accumulators).
+    /// </summary>
+    private static void WeightedPanel(ReadOnlySpan<float> values, int headSize, int feature, int vectors, ReadOnlySpan<KeyRange> ranges,
+        ReadOnlySpan<float> first, ReadOnlySpan<float> second, Span<float> firstOutput, Span<float> secondOutput)
     {
-        var headSize = values.HeadSize;
-        output.Clear();
+        var two = !second.IsEmpty;
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        ref var v = ref MemoryMarshal.GetReference(values);
         var position = 0;
         foreach (var range in ranges)
         {
-            for (var d = 0; d < headSize; d++)
+            for (var j = range.Start; j < range.End; j++, position++)
             {
-                var feature = values.Feature(d).Slice(range.Start, range.Length);
-                if (rows == Rows)
+                var p = Vector256.Create(first[position]);
+                var q = two ? Vector256.Create(second[position]) : default;
+                var offset = (nuint)(j * headSize + feature);
+                var v0 = Vector256.LoadUnsafe(ref v, offset);
+                a0 = Vector256.FusedMultiplyAdd(p, v0, a0);
+                b0 = Vector256.FusedMultiplyAdd(q, v0, b0);
+                if (vectors > 1)
                 {
-                    Dot4(feature, probabilities.Slice(position, range.Length), probabilities.Slice(total + position, range.Length),
-                        probabilities.Slice(2 * total + position, range.Length), probabilities.Slice(3 * total + position, range.Length),
-                        out var s0, out var s1, out var s2, out var s3);
-                    output[d] += s0;
-                    output[headSize + d] += s1;
-                    output[2 * headSize + d] += s2;
-                    output[3 * headSize + d] += s3;
+                    var v1 = Vector256.LoadUnsafe(ref v, offset + 8);
+                    a1 = Vector256.FusedMultiplyAdd(p, v1, a1);
+                    b1 = Vector256.FusedMultiplyAdd(q, v1, b1);
                 }
-                else
+                if (vectors > 2)
                 {
-                    for (var r = 0; r < rows; r++)
-                    {
-                        output[r * headSize + d] += TensorPrimitives.Dot(feature, probabilities.Slice(r * total + position, range.Length));
-                    }
+                    var v2 = Vector256.LoadUnsafe(ref v, offset + 16);
+                    a2 = Vector256.FusedMultiplyAdd(p, v2, a2);
+                    b2 = Vector256.FusedMultiplyAdd(q, v2, b2);
+                }
+                if (vectors > 3)
+                {
+                    var v3 = Vector256.LoadUnsafe(ref v, offset + 24);
+                    a3 = Vector256.FusedMultiplyAdd(p, v3, a3);
+                    b3 = Vector256.FusedMultiplyAdd(q, v3, b3);
                 }
             }
-            position += range.Length;
         }
-    }
-
-    /// <summary>Four dot products sharing the loads of <paramref name="v"/>.</summary>
-    private static void Dot4(ReadOnlySpan<float> v, ReadOnlySpan<float> p0, ReadOnlySpan<float> p1, ReadOnlySpan<float> p2, ReadOnlySpan<float> p3,
-        out float s0, out float s1, out float s2, out float s3)
-    {
-        var j = 0;
-        s0 = s1 = s2 = s3 = 0;
-        if (Vector256.IsHardwareAccelerated)
+        Vector256<float>[] firstSums = [a0, a1, a2, a3], secondSums = [b0, b1, b2, b3];
+        for (var i = 0; i < vectors; i++)
         {
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            ref var rv = ref MemoryMarshal.GetReference(v);
-            ref var r0 = ref MemoryMarshal.GetReference(p0);
-            ref var r1 = ref MemoryMarshal.GetReference(p1);
-            ref var r2 = ref MemoryMarshal.GetReference(p2);
-            ref var r3 = ref MemoryMarshal.GetReference(p3);
-            for (; j + 8 <= v.Length; j += 8)
+            var firstSlice = firstOutput.Slice(feature + 8 * i, 8);
+            (Vector256.Create<float>(firstSlice) + firstSums[i]).CopyTo(firstSlice);
+            if (two)
             {
-                var x = Vector256.LoadUnsafe(ref rv, (nuint)j);
-                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r0, (nuint)j), x, a0);
-                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r1, (nuint)j), x, a1);
-                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r2, (nuint)j), x, a2);
-                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref r3, (nuint)j), x, a3);
+                var secondSlice = secondOutput.Slice(feature + 8 * i, 8);
+                (Vector256.Create<float>(secondSlice) + secondSums[i]).CopyTo(secondSlice);
             }
-            s0 = Vector256.Sum(a0);
-            s1 = Vector256.Sum(a1);
-            s2 = Vector256.Sum(a2);
-            s3 = Vector256.Sum(a3);
-        }
-        for (; j < v.Length; j++)
-        {
-            s0 += p0[j] * v[j];
-            s1 += p1[j] * v[j];
-            s2 += p2[j] * v[j];
-            s3 += p3[j] * v[j];
         }
     }
 }

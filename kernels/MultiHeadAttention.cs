@@ -38,6 +38,17 @@ public static class MultiHeadAttention
         }
         var blocks = (dims.QueryLength + queryBlock - 1) / queryBlock;
         var items = dims.Batch * dims.KeyValueHeads * blocks;
+        var parallel = (long)dims.Batch * dims.QueryHeads * dims.QueryLength * dims.KeyLength * dims.HeadSize >= ParallelThreshold && items > 1;
+        // Each key head is transposed once, then shared by all its query blocks.
+        var panels = new HeadPanel[dims.Batch * dims.KeyValueHeads];
+        void Transpose(int from, int to)
+        {
+            for (var i = from; i < to; i++)
+            {
+                var length = keyLengths.Span[i / dims.KeyValueHeads];
+                panels[i] = new HeadPanel(key.Span.Slice(i * dims.KeyLength * dims.HeadSize, length * dims.HeadSize), length, dims.HeadSize);
+            }
+        }
         void Run(int from, int to)
         {
             var ranges = new List<KeyRange>();
@@ -46,58 +57,60 @@ public static class MultiHeadAttention
                 var block = item % blocks;
                 var head = item / blocks % dims.KeyValueHeads;
                 var batch = item / blocks / dims.KeyValueHeads;
-                ComputeItem(query.Span, key.Span, value.Span, output.Span, dims, batch, head, block * queryBlock,
+                ComputeItem(query.Span, value.Span, output.Span, panels[batch * dims.KeyValueHeads + head], dims, batch, head, block * queryBlock,
                     Math.Min(dims.QueryLength, (block + 1) * queryBlock), keyLengths.Span[batch], scale, causal, planner, ranges);
             }
         }
-        var work = (long)dims.Batch * dims.QueryHeads * dims.QueryLength * dims.KeyLength * dims.HeadSize;
-        if (work < ParallelThreshold || items == 1)
+        try
         {
-            Run(0, items);
-            return;
+            if (parallel)
+            {
+                Parallel.ForEach(Partitioner.Create(0, panels.Length, Math.Max(1, panels.Length / (Environment.ProcessorCount * 4))), r => Transpose(r.Item1, r.Item2));
+                Parallel.ForEach(Partitioner.Create(0, items, Math.Max(1, items / (Environment.ProcessorCount * 4))), r => Run(r.Item1, r.Item2));
+            }
+            else
+            {
+                Transpose(0, panels.Length);
+                Run(0, items);
+            }
         }
-        var chunk = Math.Max(1, items / (Environment.ProcessorCount * 4));
-        Parallel.ForEach(Partitioner.Create(0, items, chunk), range => Run(range.Item1, range.Item2));
+        finally
+        {
+            foreach (var panel in panels)
+            {
+                panel?.Dispose();
+            }
+        }
     }
 
-    private static void ComputeItem(ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, Span<float> output,
+    private static void ComputeItem(ReadOnlySpan<float> query, ReadOnlySpan<float> value, Span<float> output, HeadPanel keyPanel,
         AttentionDims dims, int batch, int kvHead, int queryStart, int queryEnd, int keyLength, float scale, bool causal,
         KeyRangePlanner planner, List<KeyRange> ranges)
     {
         var d = dims.HeadSize;
-        var headKeys = key.Slice(((batch * dims.KeyValueHeads) + kvHead) * dims.KeyLength * d, keyLength * d);
         var headValues = value.Slice(((batch * dims.KeyValueHeads) + kvHead) * dims.KeyLength * d, keyLength * d);
-        using var keyPanel = new HeadPanel(headKeys, keyLength, d);
-        using var valuePanel = new HeadPanel(headValues, keyLength, d);
         ranges.Clear();
         planner(batch, kvHead, queryStart, queryEnd, keyLength, ranges);
-        var total = 0;
-        foreach (var range in ranges)
-        {
-            total += range.Length;
-        }
-        var scratch = ArrayPool<float>.Shared.Rent(Math.Max(1, AttentionTile.ScratchLength(total)));
-        Span<int> limits = stackalloc int[AttentionTile.Rows];
+        var rows = queryEnd - queryStart;
+        var scratch = ArrayPool<float>.Shared.Rent(AttentionTile.ScratchLength(rows));
+        var limits = ArrayPool<int>.Shared.Rent(rows);
         try
         {
+            for (var r = 0; r < rows; r++)
+            {
+                limits[r] = causal ? queryStart + r + 1 + dims.KeyLength - dims.QueryLength : int.MaxValue;
+            }
             for (var h = kvHead * dims.Group; h < (kvHead + 1) * dims.Group; h++)
             {
-                var headOffset = ((batch * dims.QueryHeads) + h) * dims.QueryLength * d;
-                for (var row = queryStart; row < queryEnd; row += AttentionTile.Rows)
-                {
-                    var rows = Math.Min(AttentionTile.Rows, queryEnd - row);
-                    for (var r = 0; r < rows; r++)
-                    {
-                        limits[r] = causal ? row + r + 1 + dims.KeyLength - dims.QueryLength : int.MaxValue;
-                    }
-                    AttentionTile.Compute(query.Slice(headOffset + row * d, rows * d), rows, keyPanel, valuePanel, ranges.AsSpan(), limits,
-                        scale, output.Slice(headOffset + row * d, rows * d), scratch);
-                }
+                var offset = (((batch * dims.QueryHeads) + h) * dims.QueryLength + queryStart) * d;
+                AttentionTile.Compute(query.Slice(offset, rows * d), rows, keyPanel, headValues, ranges.AsSpan(), limits.AsSpan(0, rows),
+                    scale, output.Slice(offset, rows * d), scratch);
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(scratch);
+            ArrayPool<int>.Shared.Return(limits);
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sieve.Host.Bench;
 using Sieve.Host.Configuration;
 using Sieve.Host.Operators;
+using Sieve.Host.Plugins;
 
 namespace Sieve.Host.Cli;
 
@@ -13,17 +14,25 @@ internal sealed class BenchCommand(
     ConfigPaths paths,
     OperatorBinder operators,
     ILoggerFactory loggers,
-    IServiceProvider services) : ISieveCommand
+    IServiceProvider services,
+    PluginCatalog plugins) : ISieveCommand
 {
-    private static readonly string[] Benchmarks = ["embed"];
+    private static readonly string[] Benchmarks = ["embed", "attention"];
 
     public Task<int> ExecuteAsync(CancellationToken cancellation)
     {
         var name = commandLine.Arguments.Count == 1 ? commandLine.Arguments[0] : null;
         return name switch
         {
+            "attention" => RunAttention(cancellation),
             "embed" => Task.FromResult(new EmbedBenchmark(commandLine, options.Value, paths, operators, loggers.CreateLogger("Sieve.Bench"), services).Run(cancellation)),
             _ => throw new SieveException($"Usage: sieve bench NAME [--records N] [--batch-size B] [--repeat R]. Benchmarks: {string.Join(", ", Benchmarks)}."),
         };
+    }
+
+    private Task<int> RunAttention(CancellationToken cancellation)
+    {
+        new AttentionKernelBenchmark(commandLine, plugins).Run(Console.Out, cancellation);
+        return Task.FromResult(ExitCodes.Success);
     }
 }

@@ -12,7 +12,7 @@ internal sealed record CommandLine(
 {
     public static readonly IReadOnlyList<string> Verbs = ["run", "plugins", "inspect", "bench"];
 
-    private static readonly HashSet<string> ValueFlags = ["--rewrite", "--records", "--batch-size", "--repeat", "--model"];
+    private static readonly HashSet<string> ValueFlags = ["--rewrite", "--records", "--batch-size", "--repeat", "--model", "--lengths", "--head-sizes", "--heads", "--density"];
 
     /// <summary>Parses <paramref name="args"/>; a missing verb means <c>run</c>.</summary>
     /// <exception cref="SieveException">An unknown verb or option, or an option without its value.</exception>

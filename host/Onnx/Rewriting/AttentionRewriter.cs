@@ -46,6 +46,11 @@ internal static class AttentionRewriter
     private static void RemoveUnusedInitializers(GraphProto graph)
     {
         var used = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
+        var deadConstants = graph.Node.Where(n => n.OpType == "Constant" && n.Output.All(o => !used.Contains(o))).ToList();
+        foreach (var constant in deadConstants)
+        {
+            graph.Node.Remove(constant);
+        }
         var unused = graph.Initializer.Where(i => !used.Contains(i.Name)).ToList();
         foreach (var initializer in unused)
         {

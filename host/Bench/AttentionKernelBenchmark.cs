@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Sieve.Abstractions;
+using Sieve.Host.Cli;
+using Sieve.Host.Operators;
+using Sieve.Host.Operators.Attention;
+using Sieve.Host.Plugins;
+
+namespace Sieve.Host.Bench;
+
+/// <summary>
+/// Kernel time of <c>attention/dense</c> against <c>attention/block-sparse</c> (when its plugin is found) on random
+/// data, batch 1, at several lengths and head sizes, in one process. Each point: one warm-up, then runs until a second
+/// has passed (at least one, at most 9); the median is reported.
+/// </summary>
+internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCatalog plugins)
+{
+    public void Run(TextWriter output, CancellationToken cancellation)
+    {
+        var lengths = IntList("--lengths", [512, 2048, 8192, 32768]);
+        var headSizes = IntList("--head-sizes", [32, 64, 128]);
+        var heads = commandLine.IntFlag("--heads", 12);
+        var density = commandLine.Flags.TryGetValue("--density", out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : 0.25;
+        var dense = new DenseAttention(new DenseAttentionOptions());
+        var sparse = SparseOrNull(density);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"attention kernels, batch 1, {heads} heads, random N(0,1) data, fp32; block-sparse: {(sparse is null ? "plugin not found" : $"density {density}, block 64, first block + window 1, compression 32/16")}"));
+        output.WriteLine($"machine: {MachineDescription.Describe()}");
+        output.WriteLine("length  head  dense ms (GFLOP/s)      block-sparse ms   speedup");
+        // Warm up both paths (JIT tiers, thread pool) before the first timed point.
+        var warmShape = new AttentionShape(heads, heads, 64, 0.125f, false, 0);
+        Time(dense, warmShape, RandomInputs(heads, 1024, 64), heads, 1024, 64);
+        if (sparse is not null)
+        {
+            Time(sparse, warmShape, RandomInputs(heads, 1024, 64), heads, 1024, 64);
+        }
+        foreach (var length in lengths)
+        {
+            foreach (var headSize in headSizes)
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    return;
+                }
+                var shape = new AttentionShape(heads, heads, headSize, 1f / MathF.Sqrt(headSize), false, 0);
+                var data = RandomInputs(heads, length, headSize);
+                var denseMs = Time(dense, shape, data, heads, length, headSize);
+                var flops = 4.0 * heads * length * (double)length * headSize;
+                var sparseMs = sparse is null ? double.NaN : Time(sparse, shape, data, heads, length, headSize);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{length,6}  {headSize,4}  {denseMs,10:F2} ({flops / denseMs / 1e6,6:F1})   {sparseMs,12:F2}   {denseMs / sparseMs,6:F2}x"));
+            }
+        }
+    }
+
+    private IAttention? SparseOrNull(double density)
+    {
+        if (plugins.Operators.Find(OperatorSlots.Attention, "block-sparse") is null)
+        {
+            return null;
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Sieve:Operators:attention:Use"] = "block-sparse",
+            ["Sieve:Operators:attention:Options:Density"] = density.ToString(CultureInfo.InvariantCulture),
+            ["Sieve:Operators:attention:Options:DenseBelow"] = "0",
+        }).Build();
+        return (IAttention)new OperatorBinder(configuration, plugins).Bind(null).Single().Create(EmptyServices.Instance);
+    }
+
+    private static float[][] RandomInputs(int heads, int length, int headSize)
+    {
+        var random = new Random(1234);
+        var count = heads * length * headSize;
+        float[] Next()
+        {
+            var values = new float[count];
+            for (var i = 0; i < count; i++)
+            {
+                values[i] = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+            }
+            return values;
+        }
+        return [Next(), Next(), Next(), new float[count]];
+    }
+
+    private static double Time(IAttention attention, AttentionShape shape, float[][] data, int heads, int length, int headSize)
+    {
+        var tensorShape = new TensorShape(1, heads, length, headSize);
+        int[] lengths = [length];
+        void Once() => attention.Compute(shape, new TensorView<float>(data[0].AsMemory(), tensorShape), new TensorView<float>(data[1].AsMemory(), tensorShape),
+            new TensorView<float>(data[2].AsMemory(), tensorShape), lengths, new TensorView<float>(data[3].AsMemory(), tensorShape), new OperatorRunContext(DeviceKind.Cpu));
+        var clock = Stopwatch.StartNew();
+        Once();
+        while (clock.Elapsed.TotalMilliseconds < 300)
+        {
+            Once(); // short sizes: let tiered compilation settle before timing
+        }
+        var times = new List<double>();
+        if (clock.Elapsed.TotalSeconds > 5)
+        {
+            return clock.Elapsed.TotalMilliseconds; // one run is all the budget allows at this size
+        }
+        var total = Stopwatch.StartNew();
+        while (times.Count < 9 && (times.Count == 0 || total.Elapsed.TotalSeconds < 1))
+        {
+            clock.Restart();
+            Once();
+            times.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+
+    private List<int> IntList(string flag, List<int> fallback) => commandLine.Flags.TryGetValue(flag, out var text)
+        ? text.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList()
+        : fallback;
+}

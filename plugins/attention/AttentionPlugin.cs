@@ -1,0 +1,14 @@
+using Sieve.Abstractions;
+
+[assembly: SieveContractVersion(SieveContract.Major, SieveContract.Minor)]
+
+namespace Sieve.Plugins.Attention;
+
+/// <summary>The attention plugin: registers <c>attention/block-sparse</c>.</summary>
+public sealed class AttentionPlugin : ISievePlugin
+{
+    public string Name => "attention";
+
+    public void Register(IOperatorRegistry registry) =>
+        registry.Add<IAttention, BlockSparseAttentionOptions>(BlockSparseAttention.Name, (options, _) => new BlockSparseAttention(options));
+}

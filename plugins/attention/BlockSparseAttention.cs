@@ -1,0 +1,73 @@
+using Sieve.Abstractions;
+using Sieve.Kernels;
+
+namespace Sieve.Plugins.Attention;
+
+/// <summary>
+/// <c>attention/block-sparse</c>, after InfLLM-V2: keys are mean-pooled into compressed keys (kernel 32, stride 16);
+/// each block of queries picks its key blocks from the compressed scores (<see cref="BlockSelector"/>), keeping the
+/// first block and a local window; exact attention then runs over the chosen blocks only. Inputs shorter than
+/// <see cref="BlockSparseAttentionOptions.DenseBelow"/> keys run dense. Thread-safe (stateless).
+/// </summary>
+public sealed class BlockSparseAttention(BlockSparseAttentionOptions options) : IAttention
+{
+    public const string Name = "block-sparse";
+
+    private readonly BlockSelector _selector = new(options);
+
+    public string? CheckSupport(AttentionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.QueryHeads > 0 && shape.KeyValueHeads > 0 && shape.QueryHeads % shape.KeyValueHeads != 0)
+        {
+            return $"{shape.QueryHeads} query heads are not a multiple of {shape.KeyValueHeads} key/value heads";
+        }
+        return shape.HeadSize > 1024 ? $"head size {shape.HeadSize} is above the CPU kernels' limit of 1024" : null;
+    }
+
+    public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
+        ReadOnlySpan<int> keyLengths, TensorView<float> output, OperatorRunContext context)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var dims = new AttentionDims((int)query.Shape[0], (int)query.Shape[1], (int)key.Shape[1], (int)query.Shape[2], (int)key.Shape[2], (int)query.Shape[3]);
+        var lengths = keyLengths.ToArray();
+        if (dims.KeyLength < options.DenseBelow)
+        {
+            MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, lengths, shape.Scale, shape.Causal,
+                options.BlockSize, MultiHeadAttention.AllKeys);
+            return;
+        }
+        var compressed = Compress(key.Memory, dims, lengths);
+        var queries = query.Memory;
+        var offset = dims.KeyLength - dims.QueryLength;
+        void Plan(int batch, int kvHead, int queryStart, int queryEnd, int keyLength, List<KeyRange> ranges)
+        {
+            var groupQueries = queries.Span.Slice((batch * dims.QueryHeads + kvHead * dims.Group) * dims.QueryLength * dims.HeadSize,
+                dims.Group * dims.QueryLength * dims.HeadSize);
+            _selector.Select(groupQueries, dims.Group, dims.QueryLength, queryStart, queryEnd, compressed[batch * dims.KeyValueHeads + kvHead],
+                shape.Scale, shape.Causal, offset, ranges);
+        }
+        try
+        {
+            MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, lengths, shape.Scale, shape.Causal, options.BlockSize, Plan);
+        }
+        finally
+        {
+            foreach (var keys in compressed)
+            {
+                keys.Dispose();
+            }
+        }
+    }
+
+    private CompressedKeys[] Compress(ReadOnlyMemory<float> keys, AttentionDims dims, int[] lengths)
+    {
+        var compressed = new CompressedKeys[dims.Batch * dims.KeyValueHeads];
+        Parallel.For(0, compressed.Length, i =>
+        {
+            var head = keys.Span.Slice(i * dims.KeyLength * dims.HeadSize, dims.KeyLength * dims.HeadSize);
+            compressed[i] = new CompressedKeys(head, lengths[i / dims.KeyValueHeads], dims.HeadSize, options.CompressionKernel, options.CompressionStride);
+        });
+        return compressed;
+    }
+}

@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Sieve.Plugins.Attention;
+
+/// <summary>Options of <c>attention/block-sparse</c> (<c>Sieve:Operators:attention:Options</c>).</summary>
+public sealed class BlockSparseAttentionOptions : IValidatableObject
+{
+    /// <summary>Tokens per key block and per query block (InfLLM-V2: 64).</summary>
+    [Range(4, 4096)]
+    public int BlockSize { get; set; } = 64;
+
+    /// <summary>Key blocks each query block attends to, the forced ones (first block, local window) included.</summary>
+    [Range(1, 1_000_000)]
+    public int TopKBlocks { get; set; } = 16;
+
+    /// <summary>When set (0–1], overrides <see cref="TopKBlocks"/>: that fraction of the key blocks, rounded up.</summary>
+    [Range(0.0, 1.0)]
+    public double Density { get; set; }
+
+    /// <summary>Key blocks on each side of the query block that are always kept (only before it when causal).</summary>
+    [Range(0, 1024)]
+    public int WindowBlocks { get; set; } = 1;
+
+    /// <summary>Always keep the first key block (the attention sink).</summary>
+    public bool KeepFirstBlock { get; set; } = true;
+
+    /// <summary>Inputs with fewer keys than this run dense attention.</summary>
+    [Range(0, int.MaxValue)]
+    public int DenseBelow { get; set; } = 2048;
+
+    /// <summary>Tokens mean-pooled into one compressed key (InfLLM-V2: 32).</summary>
+    [Range(1, 4096)]
+    public int CompressionKernel { get; set; } = 32;
+
+    /// <summary>Distance between compressed keys (InfLLM-V2: 16).</summary>
+    [Range(1, 4096)]
+    public int CompressionStride { get; set; } = 16;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BlockSize % 4 != 0)
+        {
+            yield return new ValidationResult($"must be a multiple of 4, got {BlockSize}", [nameof(BlockSize)]);
+        }
+        if (CompressionStride > CompressionKernel)
+        {
+            yield return new ValidationResult($"must not exceed CompressionKernel ({CompressionKernel}), got {CompressionStride}", [nameof(CompressionStride)]);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Numerics.Tensors;
+using Sieve.Kernels;
+
+namespace Sieve.Plugins.Attention;
+
+/// <summary>
+/// One key head mean-pooled over sliding windows (InfLLM-V2's compressed keys): key c is the mean of tokens
+/// [c·stride, c·stride + kernel), cut at the valid length. Kept transposed for the scoring micro-kernel. Immutable
+/// after construction; thread-safe until disposed.
+/// </summary>
+internal sealed class CompressedKeys : IDisposable
+{
+    private readonly float[] _keys;
+
+    public CompressedKeys(ReadOnlySpan<float> head, int length, int headSize, int kernel, int stride)
+    {
+        HeadSize = headSize;
+        Stride = stride;
+        Kernel = kernel;
+        Length = length;
+        Count = length == 0 ? 0 : Math.Max(1, (Math.Max(0, length - kernel) + stride - 1) / stride + 1);
+        _keys = new float[Count * headSize];
+        for (var c = 0; c < Count; c++)
+        {
+            var target = _keys.AsSpan(c * headSize, headSize);
+            var (start, end) = Window(c);
+            for (var t = start; t < end; t++)
+            {
+                TensorPrimitives.Add(target, head.Slice(t * headSize, headSize), target);
+            }
+            TensorPrimitives.Divide(target, end - start, target);
+        }
+        Panel = new HeadPanel(_keys, Count, headSize);
+    }
+
+    /// <summary>The compressed keys, transposed for <see cref="AttentionTile.Scores"/>.</summary>
+    public HeadPanel Panel { get; }
+
+    public void Dispose() => Panel.Dispose();
+
+    public int Count { get; }
+
+    public int HeadSize { get; }
+
+    public int Stride { get; }
+
+    public int Kernel { get; }
+
+    /// <summary>Valid keys of the head.</summary>
+    public int Length { get; }
+
+    /// <summary>The tokens compressed key <paramref name="c"/> covers.</summary>
+    public (int Start, int End) Window(int c) => (c * Stride, Math.Min(Length, c * Stride + Kernel));
+
+    public ReadOnlySpan<float> Key(int c) => _keys.AsSpan(c * HeadSize, HeadSize);
+}

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Sieve.Abstractions;
 using Sieve.Host.Cli;
 using Sieve.Host.Operators;
@@ -60,13 +59,12 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
         {
             return null;
         }
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var options = new Dictionary<string, string>
         {
-            ["Sieve:Operators:attention:Use"] = "block-sparse",
-            ["Sieve:Operators:attention:Options:Density"] = density.ToString(CultureInfo.InvariantCulture),
-            ["Sieve:Operators:attention:Options:DenseBelow"] = "0",
-        }).Build();
-        return (IAttention)new OperatorBinder(configuration, plugins).Bind(null).Single().Create(EmptyServices.Instance);
+            ["Density"] = density.ToString(CultureInfo.InvariantCulture),
+            ["DenseBelow"] = "0",
+        };
+        return (IAttention)OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "block-sparse", options).Create(EmptyServices.Instance);
     }
 
     private static float[][] RandomInputs(int heads, int length, int headSize)

@@ -10,9 +10,9 @@ internal sealed record CommandLine(
     IReadOnlyList<KeyValuePair<string, string?>> Settings,
     IReadOnlyDictionary<string, string> Flags)
 {
-    public static readonly IReadOnlyList<string> Verbs = ["run", "plugins", "inspect", "bench"];
+    public static readonly IReadOnlyList<string> Verbs = ["run", "plugins", "inspect", "bench", "eval"];
 
-    private static readonly HashSet<string> ValueFlags = ["--rewrite", "--records", "--batch-size", "--repeat", "--model", "--lengths", "--head-sizes", "--heads", "--density"];
+    private static readonly HashSet<string> ValueFlags = ["--rewrite", "--records", "--batch-size", "--repeat", "--model", "--lengths", "--head-sizes", "--heads", "--density", "--densities", "--block-size", "--texts"];
 
     /// <summary>Parses <paramref name="args"/>; a missing verb means <c>run</c>.</summary>
     /// <exception cref="SieveException">An unknown verb or option, or an option without its value.</exception>

@@ -85,7 +85,7 @@ internal static class SieveApp
         builder.Services.AddSingleton<OperatorBinder>();
         var options = builder.Services.AddOptions<SieveOptions>()
             .Bind(builder.Configuration.GetSection(SieveOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true);
-        if (commandLine.Verb is "run" or "bench")
+        if (commandLine.Verb is "run" or "bench" or "eval")
         {
             // `plugins` and `inspect` must work while a job's settings are still being fixed.
             options.ValidateOnStart();
@@ -99,6 +99,7 @@ internal static class SieveApp
             "plugins" => typeof(PluginsCommand),
             "inspect" => typeof(InspectCommand),
             "bench" => typeof(BenchCommand),
+            "eval" => typeof(EvalCommand),
             _ => throw new SieveException($"Unknown command '{commandLine.Verb}'."),
         });
         builder.Services.AddHostedService<CommandHostedService>();

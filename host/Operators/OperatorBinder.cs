@@ -20,6 +20,19 @@ internal sealed class OperatorBinder(IConfiguration configuration, PluginCatalog
         return errors.Count == 0 ? bound : throw new SieveException(string.Join(Environment.NewLine, errors));
     }
 
+    /// <summary>Binds one implementation outside any configuration file (benchmarks, evaluations), with options as key/value text.</summary>
+    /// <exception cref="SieveException">The implementation is unknown or an option is invalid.</exception>
+    public static BoundOperator Standalone(PluginCatalog plugins, string slot, string use, IReadOnlyDictionary<string, string> options)
+    {
+        var settings = new Dictionary<string, string?> { [$"Sieve:Operators:{slot}:Use"] = use };
+        foreach (var (name, value) in options)
+        {
+            settings[$"Sieve:Operators:{slot}:Options:{name}"] = value;
+        }
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new OperatorBinder(configuration, plugins).Bind(null).Single();
+    }
+
     /// <summary>Every error of the global selections and of each job's, for validation at start.</summary>
     public IEnumerable<string> Check(int jobCount)
     {

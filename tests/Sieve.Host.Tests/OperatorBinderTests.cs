@@ -62,7 +62,14 @@ public class OperatorBinderTests
     [Fact]
     public void Check_NoImplementationAnywhere_SaysNoPluginRegistersOne()
     {
-        var error = Assert.Single(Check(new() { ["Sieve:Operators:attention:Use"] = "block-sparse" }));
+        var error = Assert.Single(Check(new() { ["Sieve:Operators:kv-cache:Use"] = "mixed-precision" }));
         Assert.Contains("Available: none (no plugin in", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_PluginImplementationWithoutItsPlugin_ListsTheBuiltInOnes()
+    {
+        var error = Assert.Single(Check(new() { ["Sieve:Operators:attention:Use"] = "block-sparse" }));
+        Assert.EndsWith("is not an implementation of slot 'attention'. Available: dense.", error, StringComparison.Ordinal);
     }
 }

@@ -238,4 +238,44 @@ public class SieveCommandTests
         var bogus = folder.Write("bogus.onnx", "definitely not protobuf \u0001\u0002");
         AssertInvalid(SieveProcess.Run("inspect", bogus, "--config", TestConfig.Write(folder, TestConfig.Sieve())), $"Model file {bogus} is not an ONNX model");
     }
+
+    [Fact]
+    public void Run_AttentionKernelThrows_NamesRecordAndOperator_OtherRecordsGoOn()
+    {
+        using var folder = new TempFolder();
+        PluginFolder.Create(folder.File("plugins"), PluginFolder.FaultyAttention);
+        var input = TestConfig.Records(("short", "A short one."), ("long", string.Join(' ', Enumerable.Repeat("many words here", 20))), ("tiny", "Hi."));
+        var result = RunEmbedJob(folder, input, null, "--set", "Sieve:Operators:attention:Use=faulty", "--set", "Sieve:Operators:attention:Options:ThrowAboveKeys=20");
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("Job embed, line 2, id \"long\":", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("attention/faulty (faulty-attention) in node 'sieve_attention_0': InvalidOperationException:", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("2 written, 1 failed", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("operators: attention=faulty (faulty-attention) on 6 nodes", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["short", "tiny"], ReadJsonl(folder.File("out/embeddings.jsonl")).Select(e => e.GetProperty("id").GetString()).Order());
+    }
+
+    [Fact]
+    public void Run_AttentionRefusesTheModelsShape_StopsBeforeAnyRecord()
+    {
+        using var folder = new TempFolder();
+        PluginFolder.Create(folder.File("plugins"), PluginFolder.FaultyAttention);
+        var result = RunEmbedJob(folder, Sentences(3), null, "--set", "Sieve:Operators:attention:Use=faulty", "--set", "Sieve:Operators:attention:Options:RefuseHeadSize=32");
+        AssertInvalid(result, "attention/faulty cannot run layer 0: MatMul-Softmax-MatMul");
+        AssertInvalid(result, "head size 32 is not supported by this kernel");
+        Assert.False(File.Exists(folder.File("out/embeddings.jsonl.partial")));
+    }
+
+    [Fact]
+    public void Inspect_Rewrite_SavesAModelOnnxRuntimeLoads()
+    {
+        using var folder = new TempFolder();
+        var config = TestConfig.Write(folder, TestConfig.Sieve());
+        var result = SieveProcess.Run("inspect", "minilm", "--config", config, "--rewrite", folder.File("rewritten.onnx"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Slot attention: 6 node groups would be replaced by ai.sieve::Attention", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("layer 5: MatMul-Softmax-MatMul", result.Stdout, StringComparison.Ordinal);
+        var again = SieveProcess.Run("inspect", folder.File("rewritten.onnx"), "--config", config);
+        Assert.Contains("  ai.sieve::Attention: 6", again.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Softmax", again.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -67,7 +67,8 @@ internal sealed class EmbedBenchmark(CommandLine commandLine, SieveOptions optio
         }
     }
 
-    private static void WriteInput(string source, string target, int records)
+    /// <summary>Writes <paramref name="records"/> records cycling through the texts of <paramref name="source"/>.</summary>
+    public static void WriteInput(string source, string target, int records)
     {
         var texts = new List<string>();
         foreach (var line in JsonlInput.Read(source))
@@ -105,7 +106,11 @@ internal sealed class EmbedBenchmark(CommandLine commandLine, SieveOptions optio
         return batches;
     }
 
-    private double RunHost(EmbedPipeline pipeline, string input, string output, int batchSize, CancellationToken cancellation)
+    private double RunHost(EmbedPipeline pipeline, string input, string output, int batchSize, CancellationToken cancellation) =>
+        RunJob(pipeline, input, output, batchSize, logger, cancellation);
+
+    /// <summary>Runs the whole embed job once (fresh output) and returns records/s.</summary>
+    public static double RunJob(EmbedPipeline pipeline, string input, string output, int batchSize, ILogger logger, CancellationToken cancellation)
     {
         var run = new JobRun("bench", input, "bench input", output, "bench output", batchSize, StopOnError: true, Shard.Whole);
         var report = new BatchJobRunner(logger).Run(run, pipeline, new LogJobProgress(logger, "bench", TimeSpan.FromDays(1)), cancellation);

@@ -32,7 +32,14 @@ internal sealed class BenchCommand(
 
     private Task<int> RunAttention(CancellationToken cancellation)
     {
-        new AttentionKernelBenchmark(commandLine, plugins).Run(Console.Out, cancellation);
+        if (!commandLine.Flags.ContainsKey("--pipelines-only"))
+        {
+            new AttentionKernelBenchmark(commandLine, plugins).Run(Console.Out, cancellation);
+        }
+        if (!commandLine.Flags.ContainsKey("--kernels-only"))
+        {
+            new AttentionPipelineBenchmark(commandLine, options.Value, paths, plugins, loggers.CreateLogger("Sieve.Bench")).Run(Console.Out, cancellation);
+        }
         return Task.FromResult(ExitCodes.Success);
     }
 }

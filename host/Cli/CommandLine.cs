@@ -12,6 +12,8 @@ internal sealed record CommandLine(
 {
     public static readonly IReadOnlyList<string> Verbs = ["run", "plugins", "inspect", "bench", "eval"];
 
+    private static readonly HashSet<string> SwitchFlags = ["--kernels-only", "--pipelines-only"];
+
     private static readonly HashSet<string> ValueFlags = ["--rewrite", "--records", "--batch-size", "--repeat", "--model", "--lengths", "--head-sizes", "--heads", "--density", "--densities", "--block-size", "--texts"];
 
     /// <summary>Parses <paramref name="args"/>; a missing verb means <c>run</c>.</summary>
@@ -43,6 +45,9 @@ internal sealed record CommandLine(
                     break;
                 case var flag when ValueFlags.Contains(flag):
                     flags[flag] = Value();
+                    break;
+                case var flag when SwitchFlags.Contains(flag):
+                    flags[flag] = "true";
                     break;
                 case var option when option.StartsWith('-'):
                     throw new SieveException($"Unknown option {option}. Options: --config F, --job NAME, --shard i/N, --set Key=Value, " +

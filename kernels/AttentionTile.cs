@@ -122,22 +122,28 @@ public static class AttentionTile
                 {
                     // 4 rows × 16 keys: eight independent accumulators hide the FMA latency.
                     Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+                    ref var k = ref Unsafe.Add(ref panel, j);
+                    ref var q0 = ref q;
+                    ref var q1 = ref Unsafe.Add(ref q, headSize);
+                    ref var q2 = ref Unsafe.Add(ref q, 2 * headSize);
+                    ref var q3 = ref Unsafe.Add(ref q, 3 * headSize);
                     for (var d = 0; d < headSize; d++)
                     {
-                        var k0 = Vector256.LoadUnsafe(ref panel, (nuint)(d * stride + j));
-                        var k1 = Vector256.LoadUnsafe(ref panel, (nuint)(d * stride + j + 8));
-                        var q0 = Vector256.Create(Unsafe.Add(ref q, d));
-                        var q1 = Vector256.Create(Unsafe.Add(ref q, headSize + d));
-                        var q2 = Vector256.Create(Unsafe.Add(ref q, 2 * headSize + d));
-                        var q3 = Vector256.Create(Unsafe.Add(ref q, 3 * headSize + d));
-                        a0 = Vector256.FusedMultiplyAdd(q0, k0, a0);
-                        b0 = Vector256.FusedMultiplyAdd(q0, k1, b0);
-                        a1 = Vector256.FusedMultiplyAdd(q1, k0, a1);
-                        b1 = Vector256.FusedMultiplyAdd(q1, k1, b1);
-                        a2 = Vector256.FusedMultiplyAdd(q2, k0, a2);
-                        b2 = Vector256.FusedMultiplyAdd(q2, k1, b2);
-                        a3 = Vector256.FusedMultiplyAdd(q3, k0, a3);
-                        b3 = Vector256.FusedMultiplyAdd(q3, k1, b3);
+                        var k0 = Vector256.LoadUnsafe(ref k);
+                        var k1 = Vector256.LoadUnsafe(ref k, 8);
+                        var x0 = Vector256.Create(Unsafe.Add(ref q0, d));
+                        var x1 = Vector256.Create(Unsafe.Add(ref q1, d));
+                        var x2 = Vector256.Create(Unsafe.Add(ref q2, d));
+                        var x3 = Vector256.Create(Unsafe.Add(ref q3, d));
+                        a0 = Vector256.FusedMultiplyAdd(x0, k0, a0);
+                        b0 = Vector256.FusedMultiplyAdd(x0, k1, b0);
+                        a1 = Vector256.FusedMultiplyAdd(x1, k0, a1);
+                        b1 = Vector256.FusedMultiplyAdd(x1, k1, b1);
+                        a2 = Vector256.FusedMultiplyAdd(x2, k0, a2);
+                        b2 = Vector256.FusedMultiplyAdd(x2, k1, b2);
+                        a3 = Vector256.FusedMultiplyAdd(x3, k0, a3);
+                        b3 = Vector256.FusedMultiplyAdd(x3, k1, b3);
+                        k = ref Unsafe.Add(ref k, stride);
                     }
                     (a0 * scaleVector).CopyTo(scores.Slice(position, 8));
                     (b0 * scaleVector).CopyTo(scores.Slice(position + 8, 8));
@@ -233,6 +239,11 @@ public static class AttentionTile
         ReadOnlySpan<float> first, ReadOnlySpan<float> second, Span<float> firstOutput, Span<float> secondOutput)
     {
         var two = !second.IsEmpty;
+        if (two && vectors == 4)
+        {
+            WeightedPanelFull(values, headSize, feature, ranges, first, second, firstOutput, secondOutput);
+            return;
+        }
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
         ref var v = ref MemoryMarshal.GetReference(values);
         var position = 0;
@@ -277,5 +288,48 @@ public static class AttentionTile
                 (Vector256.Create<float>(secondSlice) + secondSums[i]).CopyTo(secondSlice);
             }
         }
+    }
+
+    /// <summary>The common case of <see cref="WeightedPanel"/>: two rows, 32 features, no branches in the key loop.</summary>
+    private static void WeightedPanelFull(ReadOnlySpan<float> values, int headSize, int feature, ReadOnlySpan<KeyRange> ranges,
+        ReadOnlySpan<float> first, ReadOnlySpan<float> second, Span<float> firstOutput, Span<float> secondOutput)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        ref var v = ref MemoryMarshal.GetReference(values);
+        ref var p = ref MemoryMarshal.GetReference(first);
+        ref var q = ref MemoryMarshal.GetReference(second);
+        nuint position = 0;
+        foreach (var range in ranges)
+        {
+            ref var row = ref Unsafe.Add(ref v, range.Start * headSize + feature);
+            for (var j = range.Start; j < range.End; j++, position++)
+            {
+                var pj = Vector256.Create(Unsafe.Add(ref p, position));
+                var qj = Vector256.Create(Unsafe.Add(ref q, position));
+                var v0 = Vector256.LoadUnsafe(ref row);
+                var v1 = Vector256.LoadUnsafe(ref row, 8);
+                var v2 = Vector256.LoadUnsafe(ref row, 16);
+                var v3 = Vector256.LoadUnsafe(ref row, 24);
+                a0 = Vector256.FusedMultiplyAdd(pj, v0, a0);
+                b0 = Vector256.FusedMultiplyAdd(qj, v0, b0);
+                a1 = Vector256.FusedMultiplyAdd(pj, v1, a1);
+                b1 = Vector256.FusedMultiplyAdd(qj, v1, b1);
+                a2 = Vector256.FusedMultiplyAdd(pj, v2, a2);
+                b2 = Vector256.FusedMultiplyAdd(qj, v2, b2);
+                a3 = Vector256.FusedMultiplyAdd(pj, v3, a3);
+                b3 = Vector256.FusedMultiplyAdd(qj, v3, b3);
+                row = ref Unsafe.Add(ref row, headSize);
+            }
+        }
+        ref var x = ref MemoryMarshal.GetReference(firstOutput[feature..]);
+        ref var y = ref MemoryMarshal.GetReference(secondOutput[feature..]);
+        (Vector256.LoadUnsafe(ref x) + a0).StoreUnsafe(ref x);
+        (Vector256.LoadUnsafe(ref x, 8) + a1).StoreUnsafe(ref x, 8);
+        (Vector256.LoadUnsafe(ref x, 16) + a2).StoreUnsafe(ref x, 16);
+        (Vector256.LoadUnsafe(ref x, 24) + a3).StoreUnsafe(ref x, 24);
+        (Vector256.LoadUnsafe(ref y) + b0).StoreUnsafe(ref y);
+        (Vector256.LoadUnsafe(ref y, 8) + b1).StoreUnsafe(ref y, 8);
+        (Vector256.LoadUnsafe(ref y, 16) + b2).StoreUnsafe(ref y, 16);
+        (Vector256.LoadUnsafe(ref y, 24) + b3).StoreUnsafe(ref y, 24);
     }
 }

@@ -1,0 +1,89 @@
+namespace Sieve.Kernels.Tests;
+
+public class MultiHeadAttentionTests
+{
+    public static TheoryData<int, int, int, int, int, bool> Shapes => new()
+    {
+        // batch, query heads, kv heads, length, head size, causal
+        { 1, 1, 1, 1, 1, false },
+        { 2, 2, 2, 7, 12, false },
+        { 1, 4, 2, 193, 40, true },
+        { 3, 2, 1, 33, 64, false },
+        { 1, 2, 2, 300, 32, true },
+        { 1, 1, 1, 70, 128, false },
+        { 2, 3, 3, 17, 7, true },
+    };
+
+    private static float[] Random(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Compute_AllKeys_MatchesNaiveAttention(int batch, int heads, int kvHeads, int length, int headSize, bool causal)
+    {
+        var dims = new AttentionDims(batch, heads, kvHeads, length, length, headSize);
+        var q = Random(batch * heads * length * headSize, 1);
+        var k = Random(batch * kvHeads * length * headSize, 2);
+        var v = Random(batch * kvHeads * length * headSize, 3);
+        var lengths = Enumerable.Range(0, batch).Select(b => Math.Max(1, length - 5 * b)).ToArray(); // padded rows
+        var scale = 1 / MathF.Sqrt(headSize);
+        var output = new float[q.Length];
+        MultiHeadAttention.Compute(q, k, v, output, dims, lengths, scale, causal, 8, MultiHeadAttention.AllKeys);
+        var expected = NaiveAttention.Compute(q, k, v, dims, lengths, scale, causal);
+        for (var i = 0; i < output.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - output[i]) < 2e-5, $"element {i}: expected {expected[i]}, got {output[i]}");
+        }
+    }
+
+    [Fact]
+    public void Compute_SelectedRanges_AttendsOnlyToThem()
+    {
+        var dims = new AttentionDims(1, 2, 1, 100, 100, 16);
+        var q = Random(2 * 100 * 16, 4);
+        var k = Random(100 * 16, 5);
+        var v = Random(100 * 16, 6);
+        int[] lengths = [100];
+        // Query block [0, 20) sees keys [0, 10) and [50, 75); every other block sees [10, 30).
+        void Plan(int batch, int head, int start, int end, int keys, List<KeyRange> ranges)
+        {
+            if (start == 0)
+            {
+                ranges.Add(new KeyRange(0, 10));
+                ranges.Add(new KeyRange(50, 75));
+            }
+            else
+            {
+                ranges.Add(new KeyRange(10, 30));
+            }
+        }
+        bool Allowed(int head, int query, int key) => query < 20 ? key < 10 || (key >= 50 && key < 75) : key >= 10 && key < 30;
+        var output = new float[q.Length];
+        MultiHeadAttention.Compute(q, k, v, output, dims, lengths, 0.25f, false, 20, Plan);
+        var expected = NaiveAttention.Compute(q, k, v, dims, lengths, 0.25f, false, Allowed);
+        for (var i = 0; i < output.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - output[i]) < 2e-5, $"element {i}: expected {expected[i]}, got {output[i]}");
+        }
+    }
+
+    [Fact]
+    public void Compute_LargeScores_StayFinite()
+    {
+        var dims = new AttentionDims(1, 1, 1, 9, 9, 8);
+        var q = Random(72, 7).Select(x => x * 1000).ToArray();
+        var k = Random(72, 8).Select(x => x * 1000).ToArray();
+        var v = Random(72, 9);
+        var output = new float[72];
+        MultiHeadAttention.Compute(q, k, v, output, dims, new[] { 9 }, 1f, false, 4, MultiHeadAttention.AllKeys);
+        Assert.All(output, x => Assert.True(float.IsFinite(x)));
+        var expected = NaiveAttention.Compute(q, k, v, dims, [9], 1f, false);
+        for (var i = 0; i < 72; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - output[i]) < 1e-4, $"element {i}");
+        }
+    }
+}

@@ -68,10 +68,10 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
                     }
                 }
                 output.WriteLine($"  {label}:");
-                var baseline = Median(rates[0]);
+                var baseline = Statistics.Median(rates[0]);
                 for (var v = 0; v < variants.Length; v++)
                 {
-                    var median = Median(rates[v]);
+                    var median = Statistics.Median(rates[v]);
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"    {variants[v].Name,-50} {median,8:F1} records/s  ({median / baseline * 100,5:F1}% of ORT)  runs: {string.Join(", ", rates[v].Select(x => x.ToString("F1", CultureInfo.InvariantCulture)))}"));
                 }
@@ -87,15 +87,5 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
     {
         var (model, encoder) = PipelineCatalog.LoadEncoder(options, paths, job.Model, attention, EmptyServices.Instance);
         return new EmbedPipeline(model, encoder, model.OperatorSummary);
-    }
-
-    private static double Median(List<double> values)
-    {
-        if (values.Count == 0)
-        {
-            return double.NaN;
-        }
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

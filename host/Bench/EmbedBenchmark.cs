@@ -129,19 +129,13 @@ internal sealed class EmbedBenchmark(CommandLine commandLine, SieveOptions optio
 
     private static void Print(JobOptions job, int records, int batchSize, long tokens, int batchCount, List<double> host, List<double> bare)
     {
-        var hostMedian = Median(host);
-        var bareMedian = Median(bare);
+        var hostMedian = Statistics.Median(host);
+        var bareMedian = Statistics.Median(bare);
         var o = Console.Out;
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sieve bench embed: {records} records ({tokens} tokens, {batchCount} batches of up to {batchSize}), model {job.Model}, {host.Count} alternating runs after one warm-up"));
         o.WriteLine($"machine: {MachineDescription.Describe()}");
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"host embed job   : median {hostMedian,8:F1} records/s   runs: {string.Join(", ", host.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))}"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"bare session loop: median {bareMedian,8:F1} records/s   runs: {string.Join(", ", bare.Select(r => r.ToString("F1", CultureInfo.InvariantCulture)))}"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"host / bare: {hostMedian / bareMedian * 100:F1}% (target >= 95%)"));
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -26,7 +26,8 @@ public class AttentionRewriteTests
             Assert.Equal("MatMul-Softmax-MatMul", m.Pattern);
             Assert.Equal((12, 12, 32), (m.Attributes.QueryHeads, m.Attributes.KeyValueHeads, m.Attributes.HeadSize));
             Assert.Equal(1 / MathF.Sqrt(32), m.Attributes.Scale, 5);
-            Assert.True(m.Attributes.KeyTransposed);
+            Assert.False(m.Attributes.KeyTransposed); // the exporter's Transpose is changed to give K directly
+            Assert.NotNull(m.KeyTranspose);
             Assert.NotNull(m.Mask);
             Assert.Equal(5, m.Nodes.Count);
         });

@@ -96,8 +96,10 @@ internal static class AttentionFinder
         }
         nodes.Add(scores);
         var (heads, headSize) = HeadsOf(index, scores.Input[0]);
-        var attributes = new AttentionNodeAttributes(AttentionNodeAttributes.HeadsFirst, KeyTransposed: true, heads, heads, headSize, scale, Causal: false, layer);
-        return new AttentionMatch("MatMul-Softmax-MatMul", nodes, scores.Input[0], scores.Input[1], weighted.Input[1], mask, weighted.Output[0], attributes);
+        var keyTranspose = index.Producer(scores.Input[1]) is { OpType: "Transpose" } transpose && index.OnlyFeeds(transpose.Output[0], scores)
+            && transpose.Attribute.FirstOrDefault(a => a.Name == "perm")?.Ints is [0, 2, 3, 1] ? transpose : null;
+        var attributes = new AttentionNodeAttributes(AttentionNodeAttributes.HeadsFirst, KeyTransposed: keyTranspose is null, heads, heads, headSize, scale, Causal: false, layer);
+        return new AttentionMatch("MatMul-Softmax-MatMul", nodes, scores.Input[0], scores.Input[1], weighted.Input[1], mask, weighted.Output[0], attributes, keyTranspose);
     }
 
     /// <summary>Heads and head size of a [B, H, S, D] query made by Reshape(x, [.., .., H, D]) → Transpose(0, 2, 1, 3), if constant.</summary>

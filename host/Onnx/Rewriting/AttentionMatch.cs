@@ -3,7 +3,11 @@ using Sieve.Host.Onnx.Proto;
 
 namespace Sieve.Host.Onnx.Rewriting;
 
-/// <summary>One attention the rewriter can replace: the nodes it covers, its inputs and output, and the new node's attributes.</summary>
+/// <summary>
+/// One attention the rewriter can replace: the nodes it covers, its inputs and output, and the new node's attributes.
+/// <paramref name="KeyTranspose"/>: the exporter's Transpose(0, 2, 3, 1) that makes Kᵀ and feeds only this attention;
+/// the rewriter changes it to (0, 2, 1, 3) so the key arrives as [B, H, T, D] with no extra copy.
+/// </summary>
 internal sealed record AttentionMatch(
     string Pattern,
     IReadOnlyList<NodeProto> Nodes,
@@ -12,7 +16,8 @@ internal sealed record AttentionMatch(
     string Value,
     string? Mask,
     string Output,
-    AttentionNodeAttributes Attributes)
+    AttentionNodeAttributes Attributes,
+    NodeProto? KeyTranspose = null)
 {
     public string Describe() =>
         $"layer {Attributes.Layer}: {Pattern} [{string.Join(", ", Nodes.Select(n => n.Name.Length > 0 ? n.Name : n.OpType))}] " +

@@ -15,8 +15,18 @@ internal static class AttentionRewriter
         var original = model.Graph.Node;
         var replaced = new Dictionary<int, NodeProto>();
         var removed = new HashSet<int>();
+        var keyTransposes = new Dictionary<int, NodeProto>();
         foreach (var match in matches)
         {
+            if (match.KeyTranspose is { } transpose)
+            {
+                // Kᵀ only fed this attention: make the Transpose produce K ([B, H, T, D]) instead.
+                var fixedTranspose = transpose.Clone();
+                var perm = fixedTranspose.Attribute.First(a => a.Name == "perm");
+                perm.Ints.Clear();
+                perm.Ints.Add([0, 2, 1, 3]);
+                keyTransposes[original.IndexOf(transpose)] = fixedTranspose;
+            }
             var positions = match.Nodes.Select(n => original.IndexOf(n)).ToList();
             removed.UnionWith(positions);
             // The last node of the pattern comes after every input the pattern reads.
@@ -25,7 +35,7 @@ internal static class AttentionRewriter
         graph.Node.Clear();
         for (var i = 0; i < original.Count; i++)
         {
-            if (replaced.TryGetValue(i, out var node))
+            if (replaced.TryGetValue(i, out var node) || keyTransposes.TryGetValue(i, out node))
             {
                 graph.Node.Add(node);
             }

@@ -278,4 +278,25 @@ public class SieveCommandTests
         Assert.Contains("  ai.sieve::Attention: 6", again.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Softmax", again.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BenchAndEval_SmallSizes_PrintTheirTables()
+    {
+        using var folder = new TempFolder();
+        folder.Write("input.jsonl", Sentences(12));
+        var config = TestConfig.Write(folder, TestConfig.Sieve(pluginsPath: Path.Combine(TestPaths.HostDir, "plugins"), jobs: TestConfig.EmbedJob()));
+
+        var kernels = SieveProcess.Run("bench", "attention", "--config", config, "--kernels-only", "--lengths", "64", "--head-sizes", "8", "--heads", "2");
+        Assert.True(kernels.ExitCode == 0, kernels.ToString());
+        Assert.Matches(@"\n\s+64\s+8\s+[\d.]+ \(\s*[\d.]+\)\s+[\d.]+\s+[\d.]+x", kernels.Stdout);
+
+        var embed = SieveProcess.Run("bench", "embed", "--config", config, "--records", "48", "--repeat", "1");
+        Assert.True(embed.ExitCode == 0, embed.ToString());
+        Assert.Matches(@"host / bare: [\d.]+%", embed.Stdout);
+
+        var fidelity = SieveProcess.Run("eval", "embed-fidelity", "--config", config, "--texts", "6", "--densities", "1");
+        Assert.True(fidelity.ExitCode == 0, fidelity.ToString());
+        Assert.Contains("Fidelity set: 6 texts", fidelity.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"100 %\s+100 %\s+1\.0000\s+1\.0000", fidelity.Stdout); // every block kept: the sparse path equals dense
+    }
 }

@@ -52,13 +52,24 @@ public static class MultiHeadAttention
         void Run(int from, int to)
         {
             var ranges = new List<KeyRange>();
-            for (var item = from; item < to; item++)
+            var rows = Math.Min(queryBlock, dims.QueryLength);
+            var scratch = ArrayPool<float>.Shared.Rent(AttentionTile.ScratchLength(rows));
+            var limits = ArrayPool<int>.Shared.Rent(rows);
+            try
             {
-                var block = item % blocks;
-                var head = item / blocks % dims.KeyValueHeads;
-                var batch = item / blocks / dims.KeyValueHeads;
-                ComputeItem(query.Span, value.Span, output.Span, panels[batch * dims.KeyValueHeads + head], dims, batch, head, block * queryBlock,
-                    Math.Min(dims.QueryLength, (block + 1) * queryBlock), keyLengths.Span[batch], scale, causal, planner, ranges);
+                for (var item = from; item < to; item++)
+                {
+                    var block = item % blocks;
+                    var head = item / blocks % dims.KeyValueHeads;
+                    var batch = item / blocks / dims.KeyValueHeads;
+                    ComputeItem(query.Span, value.Span, output.Span, panels[batch * dims.KeyValueHeads + head], dims, batch, head, block * queryBlock,
+                        Math.Min(dims.QueryLength, (block + 1) * queryBlock), keyLengths.Span[batch], scale, causal, planner, ranges, scratch, limits);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(scratch);
+                ArrayPool<int>.Shared.Return(limits);
             }
         }
         try
@@ -85,32 +96,22 @@ public static class MultiHeadAttention
 
     private static void ComputeItem(ReadOnlySpan<float> query, ReadOnlySpan<float> value, Span<float> output, HeadPanel keyPanel,
         AttentionDims dims, int batch, int kvHead, int queryStart, int queryEnd, int keyLength, float scale, bool causal,
-        KeyRangePlanner planner, List<KeyRange> ranges)
+        KeyRangePlanner planner, List<KeyRange> ranges, float[] scratch, int[] limits)
     {
         var d = dims.HeadSize;
         var headValues = value.Slice(((batch * dims.KeyValueHeads) + kvHead) * dims.KeyLength * d, keyLength * d);
         ranges.Clear();
         planner(batch, kvHead, queryStart, queryEnd, keyLength, ranges);
         var rows = queryEnd - queryStart;
-        var scratch = ArrayPool<float>.Shared.Rent(AttentionTile.ScratchLength(rows));
-        var limits = ArrayPool<int>.Shared.Rent(rows);
-        try
+        for (var r = 0; r < rows; r++)
         {
-            for (var r = 0; r < rows; r++)
-            {
-                limits[r] = causal ? queryStart + r + 1 + dims.KeyLength - dims.QueryLength : int.MaxValue;
-            }
-            for (var h = kvHead * dims.Group; h < (kvHead + 1) * dims.Group; h++)
-            {
-                var offset = (((batch * dims.QueryHeads) + h) * dims.QueryLength + queryStart) * d;
-                AttentionTile.Compute(query.Slice(offset, rows * d), rows, keyPanel, headValues, ranges.AsSpan(), limits.AsSpan(0, rows),
-                    scale, output.Slice(offset, rows * d), scratch);
-            }
+            limits[r] = causal ? queryStart + r + 1 + dims.KeyLength - dims.QueryLength : int.MaxValue;
         }
-        finally
+        for (var h = kvHead * dims.Group; h < (kvHead + 1) * dims.Group; h++)
         {
-            ArrayPool<float>.Shared.Return(scratch);
-            ArrayPool<int>.Shared.Return(limits);
+            var offset = (((batch * dims.QueryHeads) + h) * dims.QueryLength + queryStart) * d;
+            AttentionTile.Compute(query.Slice(offset, rows * d), rows, keyPanel, headValues, ranges.AsSpan(), limits.AsSpan(0, rows),
+                scale, output.Slice(offset, rows * d), scratch);
         }
     }
 }

@@ -36,9 +36,6 @@ public sealed class HeadPanel : IDisposable
     /// <summary>Distance between features (keys rounded up to 8).</summary>
     public int Stride { get; }
 
-    /// <summary>Feature <paramref name="d"/> of every key.</summary>
-    public ReadOnlySpan<float> Feature(int d) => _data.AsSpan(d * Stride, Stride);
-
     /// <summary>The whole panel, [headSize, Stride].</summary>
     public ReadOnlySpan<float> Data => _data.AsSpan(0, Stride * HeadSize);
 

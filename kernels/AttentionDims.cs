@@ -1,3 +1,5 @@
+using Sieve.Abstractions;
+
 namespace Sieve.Kernels;
 
 /// <summary>Sizes of one attention call: query [Batch, QueryHeads, QueryLength, HeadSize], keys/values [Batch, KeyValueHeads, KeyLength, HeadSize].</summary>
@@ -5,4 +7,19 @@ public readonly record struct AttentionDims(int Batch, int QueryHeads, int KeyVa
 {
     /// <summary>Query heads per key/value head (grouped-query attention).</summary>
     public int Group => QueryHeads / KeyValueHeads;
+
+    /// <summary>The sizes of an <see cref="IAttention"/> call: query [B, H, S, D], key [B, Hkv, T, D].</summary>
+    public static AttentionDims Of(TensorView<float> query, TensorView<float> key) => new(
+        (int)query.Shape[0], (int)query.Shape[1], (int)key.Shape[1], (int)query.Shape[2], (int)key.Shape[2], (int)query.Shape[3]);
+
+    /// <summary>What the CPU kernels cannot run, as an <see cref="IAttention.CheckSupport"/> reason, or null.</summary>
+    public static string? Unsupported(AttentionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.QueryHeads > 0 && shape.KeyValueHeads > 0 && shape.QueryHeads % shape.KeyValueHeads != 0)
+        {
+            return $"{shape.QueryHeads} query heads are not a multiple of {shape.KeyValueHeads} key/value heads";
+        }
+        return shape.HeadSize > 1024 ? $"head size {shape.HeadSize} is above the CPU kernels' limit of 1024" : null;
+    }
 }

@@ -59,10 +59,7 @@ internal sealed class RunCommand(
         var key = $"Sieve:Jobs:{index}";
         var run = new JobRun(job.Name, paths.Resolve(job.Input), $"{key}:Input",
             commandLine.Shard.OutputPath(paths.Resolve(job.Output)), $"{key}:Output", job.BatchSize, job.StopOnError, commandLine.Shard);
-        if (!File.Exists(run.InputPath))
-        {
-            throw new SieveException($"Input file not found: {run.InputPath} ({run.InputSetting}).");
-        }
+        run.RequireInput(); // before the model is loaded
         using var pipeline = PipelineCatalog.Create(index, settings, paths, operators, services);
         var logger = loggers.CreateLogger("Sieve.Job");
         var runner = new BatchJobRunner(logger);

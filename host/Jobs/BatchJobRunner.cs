@@ -16,10 +16,7 @@ internal sealed partial class BatchJobRunner(ILogger logger)
     {
         var report = new JobReport(job.Name) { Operators = pipeline.OperatorSummary, OutputPath = job.OutputPath };
         var clock = Stopwatch.StartNew();
-        if (!File.Exists(job.InputPath))
-        {
-            throw new SieveException($"Input file not found: {job.InputPath} ({job.InputSetting}).");
-        }
+        job.RequireInput();
         var total = JsonlInput.CountRecords(job.InputPath);
         if (total == 0)
         {

@@ -11,4 +11,14 @@ internal sealed record JobRun(
     string OutputSetting,
     int BatchSize,
     bool StopOnError,
-    Shard Shard);
+    Shard Shard)
+{
+    /// <summary>Fails, naming the file and its setting, when the input is missing (checked before a model is loaded).</summary>
+    public void RequireInput()
+    {
+        if (!File.Exists(InputPath))
+        {
+            throw new SieveException($"Input file not found: {InputPath} ({InputSetting}).");
+        }
+    }
+}

@@ -15,21 +15,13 @@ public sealed class BlockSparseAttention(BlockSparseAttentionOptions options) : 
 
     private readonly BlockSelector _selector = new(options);
 
-    public string? CheckSupport(AttentionShape shape)
-    {
-        ArgumentNullException.ThrowIfNull(shape);
-        if (shape.QueryHeads > 0 && shape.KeyValueHeads > 0 && shape.QueryHeads % shape.KeyValueHeads != 0)
-        {
-            return $"{shape.QueryHeads} query heads are not a multiple of {shape.KeyValueHeads} key/value heads";
-        }
-        return shape.HeadSize > 1024 ? $"head size {shape.HeadSize} is above the CPU kernels' limit of 1024" : null;
-    }
+    public string? CheckSupport(AttentionShape shape) => AttentionDims.Unsupported(shape);
 
     public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
         ReadOnlySpan<int> keyLengths, TensorView<float> output, OperatorRunContext context)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        var dims = new AttentionDims((int)query.Shape[0], (int)query.Shape[1], (int)key.Shape[1], (int)query.Shape[2], (int)key.Shape[2], (int)query.Shape[3]);
+        var dims = AttentionDims.Of(query, key);
         var lengths = keyLengths.ToArray();
         if (dims.KeyLength < options.DenseBelow)
         {

@@ -12,12 +12,12 @@ internal sealed class DenseAttention(DenseAttentionOptions options) : IAttention
 {
     public const string Name = "dense";
 
-    public string? CheckSupport(AttentionShape shape) => AttentionShapes.CheckCommon(shape);
+    public string? CheckSupport(AttentionShape shape) => AttentionDims.Unsupported(shape);
 
     public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
         ReadOnlySpan<int> keyLengths, TensorView<float> output, OperatorRunContext context)
     {
-        var dims = AttentionShapes.Dims(query, key);
+        var dims = AttentionDims.Of(query, key);
         MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, keyLengths.ToArray(),
             shape.Scale, shape.Causal, options.QueryBlock - options.QueryBlock % AttentionTile.Rows, MultiHeadAttention.AllKeys);
     }

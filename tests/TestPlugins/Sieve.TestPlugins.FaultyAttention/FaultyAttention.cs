@@ -16,7 +16,7 @@ public sealed class FaultyAttention(FaultyAttentionOptions options) : IAttention
         {
             throw new InvalidOperationException($"{key.Shape[2]} keys are more than this kernel takes");
         }
-        var dims = new AttentionDims((int)query.Shape[0], (int)query.Shape[1], (int)key.Shape[1], (int)query.Shape[2], (int)key.Shape[2], (int)query.Shape[3]);
+        var dims = AttentionDims.Of(query, key);
         MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, keyLengths.ToArray(), shape.Scale, shape.Causal, 64, MultiHeadAttention.AllKeys);
     }
 }

@@ -1,0 +1,21 @@
+using Sieve.Abstractions;
+
+namespace Sieve.Plugins.Heads;
+
+/// <summary>
+/// <c>lexical-head/fused</c>, after Sparton: the vocabulary projection is packed once at <see cref="Bind"/>; each
+/// encode computes logits a tile at a time (16 terms × 4 tokens, in registers) and folds the maximum over tokens at
+/// once, so the [batch, sequence, vocabulary] logits never exist. <c>log(1 + relu)</c> is monotonic, so it is applied
+/// once per (sequence, term) to the maximum logit. Thread-safe (stateless).
+/// </summary>
+public sealed class FusedLexicalHead(LexicalHeadOptions options) : ILexicalHead
+{
+    public const string Name = "fused";
+
+    /// <summary>Packs <c>W</c> (one copy, held until the encoder is disposed) and returns the encoder.</summary>
+    public ILexicalEncoder Bind(VocabularyProjection projection)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        return new FusedLexicalEncoder(new PackedVocabulary(projection), options);
+    }
+}

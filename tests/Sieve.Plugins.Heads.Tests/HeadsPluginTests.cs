@@ -1,0 +1,44 @@
+using Sieve.Abstractions;
+
+namespace Sieve.Plugins.Heads.Tests;
+
+public sealed class HeadsPluginTests
+{
+    [Fact]
+    public void Register_AddsDenseAndFusedLexicalHeads()
+    {
+        var registry = new RecordingRegistry();
+
+        new HeadsPlugin().Register(registry);
+
+        Assert.Equal(["lexical-head/dense", "lexical-head/fused"], registry.Names);
+        Assert.IsType<DenseLexicalHead>(registry.Create(0));
+        Assert.IsType<FusedLexicalHead>(registry.Create(1));
+    }
+
+    /// <summary>A registry that records what was added and can create it with default options.</summary>
+    private sealed class RecordingRegistry : IOperatorRegistry
+    {
+        private readonly List<Func<object>> _factories = [];
+
+        public List<string> Names { get; } = [];
+
+        public void Add<TSlot, TOptions>(string name, Func<TOptions, IServiceProvider, TSlot> create)
+            where TSlot : class
+            where TOptions : class, new()
+        {
+            var slot = typeof(TSlot).GetCustomAttributes(typeof(OperatorSlotAttribute), false).Cast<OperatorSlotAttribute>().Single().Name;
+            Names.Add($"{slot}/{name}");
+            _factories.Add(() => create(new TOptions(), EmptyServices.Instance));
+        }
+
+        public object Create(int index) => _factories[index]();
+    }
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public static readonly EmptyServices Instance = new();
+
+        public object? GetService(Type serviceType) => null;
+    }
+}

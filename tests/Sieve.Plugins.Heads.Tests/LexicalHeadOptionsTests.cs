@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Sieve.Plugins.Heads.Tests;
+
+public sealed class LexicalHeadOptionsTests
+{
+    [Fact]
+    public void Validate_Defaults_Valid()
+    {
+        var options = new LexicalHeadOptions();
+
+        Assert.True(Validator.TryValidateObject(options, new ValidationContext(options), null, validateAllProperties: true));
+        Assert.Equal(256, options.TopK);
+        Assert.Equal(0f, options.Threshold);
+    }
+
+    [Theory]
+    [InlineData(-1, 0f, nameof(LexicalHeadOptions.TopK))]
+    [InlineData(10, -0.5f, nameof(LexicalHeadOptions.Threshold))]
+    [InlineData(10, float.NaN, nameof(LexicalHeadOptions.Threshold))]
+    [InlineData(10, float.PositiveInfinity, nameof(LexicalHeadOptions.Threshold))]
+    public void Validate_BadValue_NamesTheSetting(int topK, float threshold, string member)
+    {
+        var options = new LexicalHeadOptions { TopK = topK, Threshold = threshold };
+        var results = new List<ValidationResult>();
+
+        var valid = Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true)
+            && results.Count == 0;
+        results.AddRange(options.Validate(new ValidationContext(options)));
+
+        Assert.False(valid && results.Count == 0);
+        Assert.Contains(results, r => r.MemberNames.Contains(member));
+    }
+}

@@ -17,7 +17,7 @@ internal sealed class BenchCommand(
     IServiceProvider services,
     PluginCatalog plugins) : ISieveCommand
 {
-    private static readonly string[] Benchmarks = ["embed", "attention"];
+    private static readonly string[] Benchmarks = ["embed", "attention", "lexical-head"];
 
     public Task<int> ExecuteAsync(CancellationToken cancellation)
     {
@@ -25,6 +25,7 @@ internal sealed class BenchCommand(
         return name switch
         {
             "attention" => RunAttention(cancellation),
+            "lexical-head" => Task.FromResult(new LexicalHeadBenchmark(commandLine, plugins).Run(Console.Out, cancellation)),
             "embed" => Task.FromResult(new EmbedBenchmark(commandLine, options.Value, paths, operators, loggers.CreateLogger("Sieve.Bench"), services).Run(cancellation)),
             _ => throw new SieveException($"Usage: sieve bench NAME [--records N] [--batch-size B] [--repeat R]. Benchmarks: {string.Join(", ", Benchmarks)}."),
         };

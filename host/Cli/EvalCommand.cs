@@ -1,6 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Sieve.Abstractions;
+using Sieve.Host.Bench;
 using Sieve.Host.Configuration;
+using Sieve.Host.Operators;
+using Sieve.Host.Operators.KvCache;
 using Sieve.Host.Eval;
 using Sieve.Host.Pipelines;
 using Sieve.Host.Plugins;
@@ -8,13 +12,24 @@ using Sieve.Host.Plugins;
 namespace Sieve.Host.Cli;
 
 /// <summary><c>sieve eval embed-fidelity [--densities 0.25,0.5,0.75] [--block-size 16] [--texts 200]</c>.</summary>
-internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions> options, ConfigPaths paths, PluginCatalog plugins) : ISieveCommand
+internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions> options, ConfigPaths paths, PluginCatalog plugins, OperatorBinder operators,
+    IServiceProvider services) : ISieveCommand
 {
     public Task<int> ExecuteAsync(CancellationToken cancellation)
     {
+        if (commandLine.Arguments is ["retrieval"])
+        {
+            return Task.FromResult(Retrieval());
+        }
+        if (commandLine.Arguments is ["lm"])
+        {
+            return Task.FromResult(LanguageModel());
+        }
         if (commandLine.Arguments is not ["embed-fidelity"])
         {
-            throw new SieveException("Usage: sieve eval embed-fidelity [--densities 0.25,0.5,0.75] [--block-size 16] [--texts 200]. Evaluations: embed-fidelity.");
+            throw new SieveException("Usage: sieve eval embed-fidelity [--densities 0.25,0.5,0.75] [--block-size 16] [--texts 200] | " +
+                "sieve eval retrieval [--collection DIR] [--docs N] [--queries N] [--head fused|dense] [--terms 64] | " +
+                "sieve eval lm [--model NAME] [--contexts 1024,4096] [--windows N] [--per-cell N]. Evaluations: embed-fidelity, retrieval, lm.");
         }
         var settings = options.Value;
         var job = settings.Jobs.FirstOrDefault(j => string.Equals(j.Pipeline, PipelineCatalog.Embed, StringComparison.OrdinalIgnoreCase))
@@ -27,5 +42,56 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         Console.Out.Write(report.Table());
         Console.Out.WriteLine(report.Json());
         return Task.FromResult(ExitCodes.Success);
+    }
+
+    private int Retrieval()
+    {
+        var settings = options.Value;
+        var model = commandLine.Flags.GetValueOrDefault("--model") ?? settings.Models.Keys.FirstOrDefault()
+            ?? throw new SieveException("sieve eval retrieval needs a model under Sieve:Models (a BERT-style encoder with its vocab.txt).");
+        var collection = paths.Resolve(commandLine.Flags.GetValueOrDefault("--collection") ?? ".data/nave-web");
+        var data = RetrievalDataLoader.Load(collection, commandLine.IntFlag("--docs", 0), commandLine.IntFlag("--queries", 0), Console.Error);
+        var headOptions = new Dictionary<string, string> { ["TopK"] = commandLine.IntFlag("--terms", 64).ToString(CultureInfo.InvariantCulture) };
+        var report = new RetrievalEvaluation(settings, paths, plugins).Run(
+            new RetrievalEvaluationSettings(data, model, commandLine.Flags.GetValueOrDefault("--head") ?? "fused", headOptions), Console.Error);
+        Console.Out.Write(report.Table());
+        Console.Out.WriteLine(report.Json());
+        return ExitCodes.Success;
+    }
+
+    private int LanguageModel()
+    {
+        var settings = options.Value;
+        var jobIndex = settings.Jobs.FindIndex(j => string.Equals(j.Pipeline, PipelineCatalog.Generate, StringComparison.OrdinalIgnoreCase));
+        var modelName = commandLine.Flags.GetValueOrDefault("--model") ?? (jobIndex >= 0 ? settings.Jobs[jobIndex].Model : null)
+            ?? throw new SieveException("sieve eval lm needs a generate job in the configuration or --model NAME (a causal LM under Sieve:Models).");
+        if (!settings.Models.TryGetValue(modelName, out var modelOptions))
+        {
+            throw new SieveException($"--model {modelName} is not under Sieve:Models.");
+        }
+        var chosen = operators.Bind(jobIndex >= 0 ? jobIndex : null);
+        var attention = chosen.FirstOrDefault(c => c.Implementation.Slot == OperatorSlots.Attention);
+        var kvCache = chosen.FirstOrDefault(c => c.Implementation.Slot == OperatorSlots.KvCache);
+        var (model, tokenizer) = PipelineCatalog.LoadCausalLm(settings, paths, modelName, attention, services);
+        using (model)
+        {
+            var folder = Path.GetDirectoryName(paths.Resolve(modelOptions.Path))!;
+            var cache = kvCache is null ? new DenseKvCache() : (IKvCache)kvCache.Create(services);
+            var evaluation = new LmEvaluation(model, tokenizer, cache);
+            var contexts = commandLine.Flags.TryGetValue("--contexts", out var text)
+                ? text.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList()
+                : new List<int> { 1024, 4096, model.Context }.Where(c => c <= model.Context).Distinct().ToList();
+            if (contexts.FirstOrDefault(c => c < 2 || c > model.Context) is var bad and > 0)
+            {
+                throw new SieveException($"--contexts {bad} is outside 2..{model.Context} (the model's context, Sieve:Models:{modelName}:MaxSequenceLength).");
+            }
+            var perplexity = evaluation.Perplexity(Path.Combine(folder, "eval", "heldout.u16.gz"), contexts, commandLine.IntFlag("--windows", 0), Console.Error);
+            var passkey = evaluation.Passkey(Path.Combine(folder, "eval", "passkey.jsonl.gz"), commandLine.IntFlag("--per-cell", 0), Console.Error);
+            var (claimedPerplexity, claimedPasskey) = LmManifest.Claims(Path.Combine(folder, "manifest.json"));
+            var report = new LmReport(modelName, model.OperatorSummary, MachineDescription.Describe(), perplexity, passkey, claimedPerplexity, claimedPasskey);
+            Console.Out.Write(report.Table());
+            Console.Out.WriteLine(report.Json());
+        }
+        return ExitCodes.Success;
     }
 }

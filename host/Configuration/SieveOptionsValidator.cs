@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Sieve.Host.Pipelines;
+using Sieve.Host.Retrieval;
 
 namespace Sieve.Host.Configuration;
 
@@ -69,11 +70,43 @@ public sealed class SieveOptionsValidator : IValidateOptions<SieveOptions>
         {
             errors.Add($"{key}:BatchSize = {job.BatchSize} is invalid: must be between 1 and 4096.");
         }
+        if (string.Equals(job.Pipeline, PipelineCatalog.Index, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(job.Index))
+        {
+            errors.Add($"{key}:Index is empty: an index job needs the path of the inverted index to write.");
+        }
+        if (string.Equals(job.Pipeline, PipelineCatalog.Generate, StringComparison.OrdinalIgnoreCase))
+        {
+            if (job.MaxNewTokens < 1)
+            {
+                errors.Add($"{key}:MaxNewTokens = {job.MaxNewTokens} is invalid: must be at least 1.");
+            }
+            if (job.Temperature < 0 || !float.IsFinite(job.Temperature))
+            {
+                errors.Add($"{key}:Temperature = {job.Temperature} is invalid: must be 0 (greedy) or positive.");
+            }
+            if (job.TopP is <= 0 or > 1)
+            {
+                errors.Add($"{key}:TopP = {job.TopP} is invalid: must be in (0, 1].");
+            }
+        }
         if (string.Equals(job.Pipeline, PipelineCatalog.Search, StringComparison.OrdinalIgnoreCase))
         {
-            if (string.IsNullOrWhiteSpace(job.Corpus))
+            if (!Retrievers.Names.Contains(job.Retriever, StringComparer.OrdinalIgnoreCase))
             {
-                errors.Add($"{key}:Corpus is empty: a search job needs the embeddings JSONL to search (an embed job's output).");
+                errors.Add($"{key}:Retriever = '{job.Retriever}' is not a retriever. Available: {string.Join(", ", Retrievers.Names)}.");
+            }
+            else if (string.Equals(job.Retriever, Retrievers.Sparse, StringComparison.OrdinalIgnoreCase))
+            {
+                if (string.IsNullOrWhiteSpace(job.Index))
+                {
+                    errors.Add($"{key}:Index is empty: a sparse search job needs the inverted index to search (an index job's Index).");
+                }
+            }
+            else if (string.IsNullOrWhiteSpace(job.Corpus))
+            {
+                errors.Add(string.Equals(job.Retriever, Retrievers.Bm25, StringComparison.OrdinalIgnoreCase)
+                    ? $"{key}:Corpus is empty: a bm25 search job needs the documents JSONL ({{\"id\", \"text\"}} a line) to index."
+                    : $"{key}:Corpus is empty: a dense search job needs the embeddings JSONL to search (an embed job's output).");
             }
             if (job.TopK is < 1 or > 10_000)
             {

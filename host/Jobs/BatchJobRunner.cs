@@ -52,6 +52,7 @@ internal sealed partial class BatchJobRunner(ILogger logger)
         if (!report.Cancelled)
         {
             output.Complete();
+            pipeline.Completed(job.OutputPath);
         }
         report.Elapsed = clock.Elapsed;
         return report;
@@ -112,6 +113,10 @@ internal sealed partial class BatchJobRunner(ILogger logger)
         if (failure is null)
         {
             report.Written += batch.Count;
+            if (pipeline.Throughput is { } throughput)
+            {
+                progress.Status(throughput);
+            }
             progress.Advance(batch.Count);
             return;
         }

@@ -6,4 +6,9 @@ internal interface IJobProgress
     void Start(long total);
 
     void Advance(long records);
+
+    /// <summary>Shows a pipeline's own rate beside the record count (e.g. tokens/s).</summary>
+    void Status(string status)
+    {
+    }
 }

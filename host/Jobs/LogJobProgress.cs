@@ -9,6 +9,9 @@ internal sealed partial class LogJobProgress(ILogger logger, string jobName, Tim
     private readonly Stopwatch _clock = new();
     private long _total, _done;
     private TimeSpan _lastReport;
+    private string _status = "";
+
+    public void Status(string status) => _status = ", " + status;
 
     public void Start(long total)
     {
@@ -25,9 +28,9 @@ internal sealed partial class LogJobProgress(ILogger logger, string jobName, Tim
         }
         _lastReport = _clock.Elapsed;
         var rate = _done / Math.Max(_lastReport.TotalSeconds, 1e-9);
-        LogProgress(logger, jobName, _done, _total, rate);
+        LogProgress(logger, jobName, _done, _total, rate, _status);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: {Done}/{Total} records ({Rate:F1} records/s)")]
-    private static partial void LogProgress(ILogger logger, string job, long done, long total, double rate);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: {Done}/{Total} records ({Rate:F1} records/s{Status})")]
+    private static partial void LogProgress(ILogger logger, string job, long done, long total, double rate, string status);
 }

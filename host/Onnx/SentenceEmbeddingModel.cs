@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using Sieve.Host.Text;
 
@@ -82,37 +81,28 @@ internal sealed class SentenceEmbeddingModel : IDisposable
     /// <summary>Embeds a batch: one normalized vector per text.</summary>
     public float[][] Embed(IReadOnlyList<EncodedText> batch)
     {
-        using var inputs = CreateInputs(batch);
-        using var outputs = Run(inputs);
-        var hidden = outputs[0].GetTensorDataAsSpan<float>();
-        var shape = outputs[0].GetTensorTypeAndShape().Shape;
-        var size = (int)shape[2];
-        HiddenSize = size;
+        var hidden = Encode(batch);
         var embeddings = new float[batch.Count][];
         for (var row = 0; row < batch.Count; row++)
         {
-            embeddings[row] = MeanPoolNormalized(hidden, inputs.Mask.AsSpan(row * inputs.Length, inputs.Length), row, inputs.Length, size);
+            embeddings[row] = hidden.MeanPoolNormalized(row);
         }
         return embeddings;
     }
 
-    private static float[] MeanPoolNormalized(ReadOnlySpan<float> hidden, ReadOnlySpan<long> mask, int row, int length, int size)
+    /// <summary>Runs the encoder on a batch and returns its last hidden states (copied out of ORT's buffer).</summary>
+    public HiddenStates Encode(IReadOnlyList<EncodedText> batch)
     {
-        var sum = new float[size];
-        var count = 0;
-        for (var t = 0; t < length; t++)
+        using var inputs = CreateInputs(batch);
+        using var outputs = Run(inputs);
+        var shape = outputs[0].GetTensorTypeAndShape().Shape;
+        HiddenSize = (int)shape[2];
+        var lengths = new int[batch.Count];
+        for (var row = 0; row < batch.Count; row++)
         {
-            if (mask[t] == 0)
-            {
-                continue;
-            }
-            TensorPrimitives.Add(sum, hidden.Slice((row * length + t) * size, size), sum);
-            count++;
+            lengths[row] = batch[row].Ids.Length;
         }
-        TensorPrimitives.Divide(sum, Math.Max(count, 1), sum);
-        var norm = TensorPrimitives.Norm(sum);
-        TensorPrimitives.Divide(sum, Math.Max(norm, 1e-12f), sum);
-        return sum;
+        return new HiddenStates(outputs[0].GetTensorDataAsSpan<float>().ToArray(), lengths, inputs.Length, HiddenSize);
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using Sieve.Abstractions;
 using Sieve.Host.Operators.Attention;
+using Sieve.Host.Operators.KvCache;
 
 namespace Sieve.Host.Operators;
 
@@ -12,6 +13,7 @@ internal static class BuiltInOperators
     {
         var registry = new OperatorRegistry(Origin);
         registry.Add<IAttention, DenseAttentionOptions>(DenseAttention.Name, (options, _) => new DenseAttention(options));
+        registry.Add<IKvCache, DenseKvCacheOptions>(DenseKvCache.Name, (_, _) => new DenseKvCache());
         return registry.Added;
     }
 }

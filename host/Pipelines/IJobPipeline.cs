@@ -19,6 +19,18 @@ internal interface IJobPipeline : IDisposable
     /// <exception cref="RecordException">A record failed; the job retries the batch's records one by one to find it.</exception>
     void Process(IReadOnlyList<PreparedRecord> batch, JobOutput output);
 
+    /// <summary>
+    /// Called once the output is complete (every record written, now or by an earlier run), e.g. to build an index
+    /// from it. A failure here leaves the output intact.
+    /// </summary>
+    /// <exception cref="SieveException">The step after the records failed; the message says why.</exception>
+    void Completed(string outputPath)
+    {
+    }
+
+    /// <summary>A rate to show beside the progress (e.g. tokens/s), or null.</summary>
+    string? Throughput => null;
+
     /// <summary>Text to print when the job has finished (e.g. top hits), or null.</summary>
     string? Epilogue { get; }
 }

@@ -2,31 +2,26 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Sieve.Host.Jobs;
-using Sieve.Host.Onnx;
-using Sieve.Host.Text;
+using Sieve.Host.Retrieval;
 
 namespace Sieve.Host.Pipelines;
 
 /// <summary>
-/// <c>search</c>: <c>{"id", "text"}</c> queries → <c>{"id", "hits": [{"doc", "score"}]}</c>, by exact cosine search over
-/// an <c>embed</c> job's output. Optionally prints the top hits of each query, with the documents' text.
+/// <c>search</c>: <c>{"id", "text"}</c> queries → <c>{"id", "hits": [{"doc", "score"}]}</c> with one retriever: exact
+/// dense search over an <c>embed</c> job's output, learned-sparse search over an <c>index</c> job's inverted index, or
+/// BM25 (Lucene.Net) over the documents' text. Optionally prints the top hits of each query, with the documents' text.
 /// </summary>
 internal sealed class SearchPipeline : IJobPipeline
 {
-    private readonly SentenceEmbeddingModel _model;
-    private readonly BertTextEncoder _encoder;
-    private readonly ExactDenseIndex _index;
+    private readonly IRetriever _retriever;
     private readonly int _topK;
     private readonly int _printHits;
     private readonly IReadOnlyDictionary<string, string> _documentText;
     private readonly SortedDictionary<long, string> _printed = [];
 
-    public SearchPipeline(SentenceEmbeddingModel model, BertTextEncoder encoder, ExactDenseIndex index, int topK, int printHits,
-        IReadOnlyDictionary<string, string> documentText, string operatorSummary)
+    public SearchPipeline(IRetriever retriever, int topK, int printHits, IReadOnlyDictionary<string, string> documentText, string operatorSummary)
     {
-        _model = model;
-        _encoder = encoder;
-        _index = index;
+        _retriever = retriever;
         _topK = topK;
         _printHits = printHits;
         _documentText = documentText;
@@ -40,23 +35,29 @@ internal sealed class SearchPipeline : IJobPipeline
     public PreparedRecord Prepare(InputRecord record)
     {
         var text = record.RequireString("text");
-        var encoded = _encoder.Encode(text);
-        var warning = encoded.Truncated ? $"query truncated from {encoded.OriginalLength} to {encoded.Ids.Length} tokens" : null;
-        return new PreparedRecord(record, (text, encoded), encoded.Ids.Length, warning);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new RecordException("empty query: \"text\" has nothing to search for");
+        }
+        return new PreparedRecord(record, text, text.Length, null);
     }
 
     public void Process(IReadOnlyList<PreparedRecord> batch, JobOutput output)
     {
-        var encoded = new EncodedText[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            encoded[i] = (((string, EncodedText))batch[i].Work).Item2;
-        }
-        var embeddings = _model.Embed(encoded);
+        var queries = _retriever.Prepare([.. batch.Select(b => (string)b.Work)]);
         var results = new SearchHitsLine[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
-            results[i] = new SearchHitsLine(batch[i], _index.Search(embeddings[i], _topK));
+            if (queries[i].Problem is { } problem)
+            {
+                throw new RecordException($"query cannot be searched: {problem}");
+            }
+            var hits = _retriever.Search(queries[i], _topK);
+            if (hits.Length == 0)
+            {
+                throw new RecordException("no document shares a term with the query: none of its terms is in the index");
+            }
+            results[i] = new SearchHitsLine(batch[i], hits);
         }
         foreach (var result in results)
         {
@@ -82,7 +83,7 @@ internal sealed class SearchPipeline : IJobPipeline
     private string Describe(SearchHitsLine result)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Query {result.Query.Record.Id}: {((ValueTuple<string, EncodedText>)result.Query.Work).Item1}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Query {result.Query.Record.Id}: {(string)result.Query.Work}");
         foreach (var hit in result.Hits.Take(_printHits))
         {
             var document = _documentText.TryGetValue(hit.Id, out var docText) ? "  " + docText : "";
@@ -109,7 +110,7 @@ internal sealed class SearchPipeline : IJobPipeline
         return texts;
     }
 
-    public void Dispose() => _model.Dispose();
+    public void Dispose() => _retriever.Dispose();
 
     private sealed record SearchHitsLine(PreparedRecord Query, Abstractions.SearchHit[] Hits);
 }

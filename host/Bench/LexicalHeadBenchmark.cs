@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using Sieve.Abstractions;
+using Sieve.Host.Cli;
+using Sieve.Host.Operators;
+using Sieve.Host.Plugins;
+
+namespace Sieve.Host.Bench;
+
+/// <summary>
+/// <c>lexical-head/fused</c> against <c>lexical-head/dense</c> (both from the plugin catalog) on random data: one
+/// vocabulary projection (V 30522, d 384, BERT-sized), random hidden states, every sequence of full length. Per length:
+/// one warm-up call each, then <c>--repeat</c> alternating calls (median wall clock and process CPU time, bytes
+/// allocated by the call on any thread), then one call each from a collected heap for the peak resident memory it adds.
+/// Not thread-safe (it measures the whole process).
+/// </summary>
+internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalog plugins)
+{
+    private const int Vocabulary = 30522;
+    private const int HiddenSize = 384;
+    private const int TopK = 256;
+
+    private static readonly string[] Heads = ["dense", "fused"];
+
+    /// <summary>Writes the table to <paramref name="output"/>; returns <see cref="ExitCodes.Success"/>.</summary>
+    /// <exception cref="SieveException">The heads plugin is not loaded.</exception>
+    public int Run(TextWriter output, CancellationToken cancellation)
+    {
+        var batch = commandLine.IntFlag("--batch-size", 32);
+        var lengths = commandLine.Flags.TryGetValue("--lengths", out var text)
+            ? text.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList()
+            : [256];
+        var repeat = commandLine.IntFlag("--repeat", 3);
+        foreach (var name in Heads)
+        {
+            if (plugins.Operators.Find(OperatorSlots.LexicalHead, name) is null)
+            {
+                throw new SieveException($"lexical-head/{name} is not registered: is the heads plugin in the plugins folder? (sieve plugins lists what was found)");
+            }
+        }
+        var random = new Random(20261127);
+        var projection = new VocabularyProjection(Uniform(random, (long)Vocabulary * HiddenSize, 1f / MathF.Sqrt(HiddenSize)), Filled(Vocabulary, -1f),
+            Vocabulary, HiddenSize);
+        var c = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(c, $"lexical-head, V {Vocabulary}, d {HiddenSize}, TopK {TopK}, fp32; W ~ U(±1/√d), bias −1, hidden ~ U(−2, 2), " +
+            $"every sequence full length; {repeat} alternating calls after a warm-up (median), then one call each from a collected heap for the peak RSS"));
+        output.WriteLine($"machine: {MachineDescription.Describe()}");
+        output.WriteLine("batch length head    bind ms     wall ms (GFLOP/s)     CPU ms    allocated/call   peak RSS +/call  runs (wall ms)");
+        var encoders = new ILexicalEncoder[Heads.Length];
+        var bindMs = new double[Heads.Length];
+        try
+        {
+            for (var h = 0; h < Heads.Length; h++)
+            {
+                var head = (ILexicalHead)OperatorBinder.Standalone(plugins, OperatorSlots.LexicalHead, Heads[h],
+                    new Dictionary<string, string> { ["TopK"] = TopK.ToString(c) }).Create(EmptyServices.Instance);
+                var clock = Stopwatch.StartNew();
+                encoders[h] = head.Bind(projection);
+                bindMs[h] = clock.Elapsed.TotalMilliseconds;
+            }
+            foreach (var length in lengths)
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    break;
+                }
+                Measure(output, encoders, bindMs, batch, length, repeat, random);
+            }
+        }
+        finally
+        {
+            foreach (var encoder in encoders)
+            {
+                encoder?.Dispose();
+            }
+        }
+        return ExitCodes.Success;
+    }
+
+    private static void Measure(TextWriter output, ILexicalEncoder[] encoders, double[] bindMs, int batch, int length, int repeat, Random random)
+    {
+        var states = Uniform(random, (long)batch * length * HiddenSize, 2f);
+        var lengths = Filled(batch, length);
+        var view = new TensorView<float>(states.AsMemory(), new TensorShape(batch, length, HiddenSize));
+        var vectors = new SparseVector[encoders.Length][];
+        var wall = new List<double>[encoders.Length];
+        var cpu = new List<double>[encoders.Length];
+        var allocated = new long[encoders.Length];
+        for (var h = 0; h < encoders.Length; h++)
+        {
+            vectors[h] = new SparseVector[batch];
+            wall[h] = [];
+            cpu[h] = [];
+            encoders[h].Encode(view, lengths, vectors[h]); // warm-up: JIT tiers, thread pool, array pool
+        }
+        using var process = Process.GetCurrentProcess();
+        for (var i = 0; i < repeat; i++)
+        {
+            for (var h = 0; h < encoders.Length; h++)
+            {
+                var bytes = GC.GetTotalAllocatedBytes(precise: true);
+                process.Refresh();
+                var cpuBefore = process.TotalProcessorTime;
+                var clock = Stopwatch.StartNew();
+                encoders[h].Encode(view, lengths, vectors[h]);
+                wall[h].Add(clock.Elapsed.TotalMilliseconds);
+                process.Refresh();
+                cpu[h].Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
+                allocated[h] = Math.Max(allocated[h], GC.GetTotalAllocatedBytes(precise: true) - bytes);
+            }
+        }
+        var peak = new long?[encoders.Length];
+        for (var h = 0; h < encoders.Length; h++)
+        {
+            var resident = ResetPeakResident();
+            encoders[h].Encode(view, lengths, vectors[h]);
+            peak[h] = resident is null ? null : PeakResident() - resident;
+        }
+        var c = CultureInfo.InvariantCulture;
+        var flops = 2.0 * batch * length * Vocabulary * HiddenSize;
+        var medianWall = new double[encoders.Length];
+        var medianCpu = new double[encoders.Length];
+        for (var h = 0; h < encoders.Length; h++)
+        {
+            medianWall[h] = Statistics.Median(wall[h]);
+            medianCpu[h] = Statistics.Median(cpu[h]);
+            output.WriteLine(string.Create(c,
+                $"{batch,5} {length,6} {Heads[h],-5} {bindMs[h],9:F1} {medianWall[h],11:F1} ({flops / medianWall[h] / 1e6,6:F1}) {medianCpu[h],10:F1} " +
+                $"{Bytes(allocated[h]),16} {Bytes(peak[h]),16}  {string.Join(", ", wall[h].Select(t => t.ToString("F1", c)))}"));
+        }
+        var (difference, sameTerms) = Compare(vectors[0], vectors[1]);
+        output.WriteLine(string.Create(c,
+            $"  fused / dense: wall {medianWall[1] / medianWall[0]:F3} ({medianWall[0] / medianWall[1]:F2}x faster), CPU {medianCpu[1] / medianCpu[0]:F3} " +
+            $"({medianCpu[0] / medianCpu[1]:F2}x less), allocated {Ratio(allocated[1], allocated[0])}, peak RSS {Ratio(peak[1], peak[0])}"));
+        output.WriteLine(string.Create(c,
+            $"  outputs: max |w_dense - w_fused| = {difference:G3} (a term kept by one head only counts its weight); same kept terms in {sameTerms} of {batch} sequences"));
+    }
+
+    /// <summary>
+    /// Collects (returning free memory to the OS), then resets the process's peak resident memory to the current one,
+    /// which it returns in bytes; null where the peak cannot be reset (Linux only: <c>/proc/self/clear_refs</c>).
+    /// </summary>
+    private static long? ResetPeakResident()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5"); // VmHWM := VmRSS
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        return StatusKilobytes("VmRSS:") * 1024;
+    }
+
+    /// <summary>The peak resident memory since the last <see cref="ResetPeakResident"/>, in bytes.</summary>
+    private static long? PeakResident() => StatusKilobytes("VmHWM:") * 1024;
+
+    private static long? StatusKilobytes(string field)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith(field, StringComparison.Ordinal))
+            {
+                return long.Parse(line.AsSpan(field.Length).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The largest absolute weight difference over all (sequence, term), and how many sequences kept the same terms.</summary>
+    private static (double Difference, int SameTerms) Compare(SparseVector[] dense, SparseVector[] fused)
+    {
+        double worst = 0;
+        var same = 0;
+        for (var b = 0; b < dense.Length; b++)
+        {
+            var weights = new Dictionary<int, float>();
+            for (var i = 0; i < dense[b].Count; i++)
+            {
+                weights[dense[b].Terms[i]] = dense[b].Weights[i];
+            }
+            var matched = 0;
+            for (var i = 0; i < fused[b].Count; i++)
+            {
+                if (weights.Remove(fused[b].Terms[i], out var w))
+                {
+                    matched++;
+                    worst = Math.Max(worst, Math.Abs(w - fused[b].Weights[i]));
+                }
+                else
+                {
+                    worst = Math.Max(worst, fused[b].Weights[i]);
+                }
+            }
+            foreach (var w in weights.Values)
+            {
+                worst = Math.Max(worst, w);
+            }
+            if (weights.Count == 0 && matched == fused[b].Count)
+            {
+                same++;
+            }
+        }
+        return (worst, same);
+    }
+
+    private static string Bytes(long? bytes) => bytes switch
+    {
+        null => "n/a",
+        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):F2} GiB"),
+        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):F1} MiB"),
+        >= 1L << 10 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 10):F1} KiB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
+    };
+
+    private static string Ratio(long? fused, long? dense) => fused is null || dense is null || dense <= 0
+        ? "n/a"
+        : string.Create(CultureInfo.InvariantCulture, $"{(double)fused / dense:F4} ({(double)dense / Math.Max(1, fused.Value):F0}x less)");
+
+    private static float[] Uniform(Random random, long count, float scale)
+    {
+        var values = new float[count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = (random.NextSingle() * 2 - 1) * scale;
+        }
+        return values;
+    }
+
+    private static T[] Filled<T>(int count, T value)
+    {
+        var values = new T[count];
+        Array.Fill(values, value);
+        return values;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using Sieve.Abstractions;
+
+namespace Sieve.Host.Generation;
+
+/// <summary>
+/// Continues a batch of prompts: left-pads them to one length, fills the KV cache in chunks (prefill), then decodes one
+/// token per sequence per step until every sequence has stopped. The cache is allocated once per batch, for its longest
+/// prompt plus its largest <c>max_new_tokens</c>. Not thread-safe.
+/// </summary>
+internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvCache cache, int prefillChunk = 256)
+{
+    /// <summary>Prompt tokens and generated tokens so far, and the time spent on each.</summary>
+    public GenerationMeter Meter { get; } = new();
+
+    public GenerationResult[] Generate(IReadOnlyList<GenerationRequest> requests)
+    {
+        var batch = requests.Count;
+        var promptLength = requests.Max(r => r.Prompt.Length);
+        var maxLength = Math.Min(model.Context, promptLength + requests.Max(r => r.MaxNewTokens));
+        var vocabulary = model.VocabularySize;
+        var chunk = Math.Min(prefillChunk, promptLength);
+        var logits = new float[batch * chunk * vocabulary];
+        var ids = new long[batch * chunk];
+        var positions = new long[batch * chunk];
+        var mask = new long[batch * maxLength];
+        var stepMask = new long[batch * maxLength];
+        var padding = new int[batch];
+        for (var row = 0; row < batch; row++)
+        {
+            padding[row] = promptLength - requests[row].Prompt.Length;
+            for (var column = padding[row]; column < maxLength; column++)
+            {
+                mask[row * maxLength + column] = 1;
+            }
+        }
+
+        using var buffer = cache.Allocate(model.Layers, batch, model.KeyValueHeads, maxLength, model.HeadSize);
+        var clock = Stopwatch.StartNew();
+        var count = 0;
+        for (var start = 0; start < promptLength; start += count)
+        {
+            count = Math.Min(chunk, promptLength - start);
+            for (var row = 0; row < batch; row++)
+            {
+                for (var t = 0; t < count; t++)
+                {
+                    var column = start + t;
+                    var token = column - padding[row];
+                    ids[row * count + t] = token >= 0 ? requests[row].Prompt[token] : tokenizer.EndOfText;
+                    positions[row * count + t] = Math.Max(token, 0);
+                }
+            }
+            Step(buffer, ids, positions, mask, stepMask, batch, count, maxLength, logits);
+        }
+        Meter.AddPrefill(batch * promptLength, clock.Elapsed);
+
+        var states = new SequenceState[batch];
+        for (var row = 0; row < batch; row++)
+        {
+            states[row] = new SequenceState(requests[row], tokenizer, maxLength - promptLength);
+        }
+        clock.Restart();
+        var generated = 0;
+        var last = count - 1;
+        while (true)
+        {
+            var active = false;
+            for (var row = 0; row < batch; row++)
+            {
+                var state = states[row];
+                if (state.Finished)
+                {
+                    ids[row] = tokenizer.EndOfText;
+                }
+                else
+                {
+                    var token = state.Next(logits.AsSpan((row * count + last) * vocabulary, vocabulary));
+                    ids[row] = token;
+                    generated++;
+                    active |= !state.Finished;
+                }
+                positions[row] = buffer.Length - padding[row];
+            }
+            if (!active)
+            {
+                break;
+            }
+            count = 1;
+            last = 0;
+            Step(buffer, ids, positions, mask, stepMask, batch, 1, maxLength, logits);
+        }
+        Meter.AddDecode(generated, clock.Elapsed);
+        return [.. states.Select(s => s.Result())];
+    }
+
+    private void Step(IKvCacheBuffer buffer, long[] ids, long[] positions, long[] mask, long[] stepMask, int batch, int count, int maxLength, float[] logits)
+    {
+        // The mask input is [batch, past + count]: the first columns of each row of the batch's mask.
+        var columns = buffer.Length + count;
+        for (var row = 0; row < batch; row++)
+        {
+            Array.Copy(mask, row * maxLength, stepMask, row * columns, columns);
+        }
+        model.Run(ids, positions, stepMask, batch, count, buffer, logits);
+        buffer.Advance(count);
+    }
+
+    /// <summary>One sequence's generated tokens, sampler and stop checks.</summary>
+    private sealed class SequenceState(GenerationRequest request, LmTokenizer tokenizer, int room)
+    {
+        private readonly Random _random = new(request.Seed);
+        private readonly List<int> _tokens = [];
+        private readonly int _limit = Math.Min(request.MaxNewTokens, room);
+        private string _text = "";
+        private string? _reason;
+
+        public bool Finished => _reason is not null;
+
+        public int Next(ReadOnlySpan<float> logits)
+        {
+            var token = TokenSampler.Sample(logits, request.Temperature, request.TopP, _random);
+            _tokens.Add(token);
+            if (token == tokenizer.EndOfText || request.StopTokens.Contains(token))
+            {
+                _reason = "stop";
+                return token;
+            }
+            _text = tokenizer.Decode(_tokens.ToArray());
+            foreach (var stop in request.StopStrings)
+            {
+                var at = _text.IndexOf(stop, StringComparison.Ordinal);
+                if (at >= 0)
+                {
+                    _text = _text[..at];
+                    _reason = "stop";
+                    return token;
+                }
+            }
+            if (_tokens.Count >= _limit)
+            {
+                _reason = "length";
+            }
+            return token;
+        }
+
+        public GenerationResult Result() => new(_text, _tokens, _reason ?? "length");
+    }
+}

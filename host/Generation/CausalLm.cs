@@ -1,0 +1,118 @@
+using Microsoft.ML.OnnxRuntime;
+using Sieve.Abstractions;
+using Sieve.Host.Onnx;
+
+namespace Sieve.Host.Generation;
+
+/// <summary>
+/// A decoder-only LM exported with <c>input_ids</c>, <c>attention_mask</c> (past + new), <c>position_ids</c> and
+/// <c>past_key_values.N.key/value</c> inputs, <c>logits</c> and <c>present.N.key/value</c> outputs. Each step binds the
+/// inputs, the cache's past and present buffers and the caller's logits buffer through an <see cref="OrtIoBinding"/>:
+/// ORT writes into memory the caller owns, nothing is copied out. Not thread-safe.
+/// </summary>
+internal sealed class CausalLm : IDisposable
+{
+    private readonly ModelSession _model;
+    private readonly RunOptions _runOptions = new();
+    private readonly string[] _pastKeys, _pastValues, _presentKeys, _presentValues;
+
+    public CausalLm(ModelSession model, string path, int context)
+    {
+        _model = model;
+        var inputs = model.Session.InputMetadata;
+        var outputs = model.Session.OutputMetadata;
+        foreach (var name in new[] { "input_ids", "attention_mask", "position_ids", "past_key_values.0.key" })
+        {
+            if (!inputs.ContainsKey(name))
+            {
+                throw new SieveException($"Model {path} is not a causal LM with a KV cache: it lacks the input {name} (it has {string.Join(", ", inputs.Keys)}).");
+            }
+        }
+        if (!outputs.TryGetValue("logits", out var logits) || !outputs.ContainsKey("present.0.key"))
+        {
+            throw new SieveException($"Model {path} is not a causal LM with a KV cache: it needs outputs logits and present.N.key/value.");
+        }
+        Layers = inputs.Keys.Count(k => k.StartsWith("past_key_values.", StringComparison.Ordinal) && k.EndsWith(".key", StringComparison.Ordinal));
+        var past = inputs["past_key_values.0.key"].Dimensions;
+        KeyValueHeads = past[1];
+        HeadSize = past[3];
+        VocabularySize = logits.Dimensions[2];
+        if (KeyValueHeads <= 0 || HeadSize <= 0 || VocabularySize <= 0)
+        {
+            throw new SieveException($"Model {path} leaves the KV heads, head size or vocabulary symbolic; they must be fixed.");
+        }
+        Context = context;
+        _pastKeys = Names("past_key_values.{0}.key");
+        _pastValues = Names("past_key_values.{0}.value");
+        _presentKeys = Names("present.{0}.key");
+        _presentValues = Names("present.{0}.value");
+    }
+
+    public int Layers { get; }
+
+    public int KeyValueHeads { get; }
+
+    public int HeadSize { get; }
+
+    public int VocabularySize { get; }
+
+    /// <summary>The most tokens a sequence may hold (prompt plus generated).</summary>
+    public int Context { get; }
+
+    /// <summary>Which implementation fills each slot.</summary>
+    public string OperatorSummary => _model.OperatorSummary;
+
+    /// <summary>
+    /// Runs <paramref name="count"/> new tokens of every sequence: reads the cache's past, writes its present (the caller
+    /// advances the cache) and the logits of every new position into <paramref name="logits"/> [batch, count, vocabulary].
+    /// </summary>
+    /// <param name="ids">[batch, count].</param>
+    /// <param name="positions">[batch, count].</param>
+    /// <param name="mask">[batch, past + count]: 1 for real tokens, 0 for padding.</param>
+    public void Run(long[] ids, long[] positions, long[] mask, int batch, int count, IKvCacheBuffer cache, Memory<float> logits)
+    {
+        var past = cache.Length;
+        var values = new List<OrtValue>(6 + Layers * 4);
+        try
+        {
+            using var binding = _model.Session.CreateIoBinding();
+            Bind(values, v => binding.BindInput("input_ids", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ids.AsMemory(0, batch * count), [batch, count]));
+            Bind(values, v => binding.BindInput("position_ids", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, positions.AsMemory(0, batch * count), [batch, count]));
+            Bind(values, v => binding.BindInput("attention_mask", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, batch * (past + count)), [batch, past + count]));
+            long[] pastShape = [batch, KeyValueHeads, past, HeadSize];
+            long[] presentShape = [batch, KeyValueHeads, past + count, HeadSize];
+            for (var layer = 0; layer < Layers; layer++)
+            {
+                Bind(values, v => binding.BindInput(_pastKeys[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Past(layer, KvPart.Key), pastShape));
+                Bind(values, v => binding.BindInput(_pastValues[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Past(layer, KvPart.Value), pastShape));
+                Bind(values, v => binding.BindOutput(_presentKeys[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Present(layer, KvPart.Key, count), presentShape));
+                Bind(values, v => binding.BindOutput(_presentValues[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Present(layer, KvPart.Value, count), presentShape));
+            }
+            Bind(values, v => binding.BindOutput("logits", v),
+                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits[..(batch * count * VocabularySize)], [batch, count, VocabularySize]));
+            _model.Session.RunWithBinding(_runOptions, binding);
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    private static void Bind(List<OrtValue> values, Action<OrtValue> bind, OrtValue value)
+    {
+        values.Add(value);
+        bind(value);
+    }
+
+    private string[] Names(string format) =>
+        [.. Enumerable.Range(0, Layers).Select(layer => string.Format(System.Globalization.CultureInfo.InvariantCulture, format, layer))];
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _model.Dispose();
+    }
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# What the lead runs on the GPU machine (repository root is the working directory):
+#   bash tools/train-lm/run-on-gpu.sh DATA_DIR MINUTES OUT_DIR [--resume] [--total-minutes N] [--ctx N] [--no-compile]
+# Trains for MINUTES (checkpoints in $CKPT, default /tmp/sieve-lm-ckpt, which survives between back-to-back
+# calls), then evaluates the best checkpoint, exports + verifies the ONNX model and copies to OUT_DIR:
+# model.onnx, vocab.json, merges.txt, tokenizer_config.json, manifest.json, eval.json, train.log (7 files).
+# MINUTES=0 skips training (re-export/eval of the existing checkpoint).
+set -euo pipefail
+DATA=$1; MIN=$2; OUTDIR=$3; shift 3
+RESUME=""; TOTAL=$MIN; CTX=4096; COMPILE="--compile"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --resume) RESUME="--resume";;
+    --total-minutes) TOTAL=$2; shift;;
+    --ctx) CTX=$2; shift;;
+    --no-compile) COMPILE="";;
+    *) echo "unknown argument $1"; exit 2;;
+  esac; shift
+done
+HERE=$(cd "$(dirname "$0")" && pwd)
+CKPT=${CKPT:-/tmp/sieve-lm-ckpt}
+MODEL=${MODEL_DIR:-/tmp/sieve-lm-model}
+mkdir -p "$CKPT" "$MODEL" "$OUTDIR"
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
+python3 -c "import torch, onnx, onnxruntime; print('torch', torch.__version__, 'onnx', onnx.__version__, 'ort', onnxruntime.__version__)"
+
+if [ "$MIN" != "0" ]; then
+  if ! python3 "$HERE/train.py" --data "$DATA" --out "$CKPT" --minutes "$MIN" --total-minutes "$TOTAL" \
+        --ctx "$CTX" $RESUME $COMPILE; then
+    if [ -n "$COMPILE" ]; then
+      echo "training with torch.compile failed; continuing without it (resuming from the last checkpoint if any)"
+      R=""; [ -f "$CKPT/last.pt" ] && R="--resume"
+      python3 "$HERE/train.py" --data "$DATA" --out "$CKPT" --minutes "$(python3 -c "print(max(1.0, $MIN/2))")" \
+        --total-minutes "$TOTAL" --ctx "$CTX" $R
+    else
+      exit 1
+    fi
+  fi
+fi
+python3 "$HERE/eval.py" --ckpt "$CKPT/best.pt" --data "$DATA" --out "$MODEL/eval.json"
+cp "$CKPT/train.log" "$MODEL/train.log"
+python3 "$HERE/export.py" --ckpt "$CKPT/best.pt" --data "$DATA" --out "$MODEL" --eval-json "$MODEL/eval.json"
+cp "$MODEL"/model.onnx "$MODEL"/vocab.json "$MODEL"/merges.txt "$MODEL"/tokenizer_config.json \
+   "$MODEL"/manifest.json "$MODEL"/eval.json "$MODEL"/train.log "$OUTDIR"/
+ls -la "$OUTDIR"

@@ -132,6 +132,11 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
         output.WriteLine(string.Create(c,
             $"  fused / dense: wall {medianWall[1] / medianWall[0]:F3} ({medianWall[0] / medianWall[1]:F2}x faster), CPU {medianCpu[1] / medianCpu[0]:F3} " +
             $"({medianCpu[0] / medianCpu[1]:F2}x less), allocated {Ratio(allocated[1], allocated[0])}, peak RSS {Ratio(peak[1], peak[0])}"));
+        var maxima = 4L * batch * Vocabulary;
+        var logits = 4L * batch * length * Vocabulary;
+        output.WriteLine(string.Create(c,
+            $"  per-call buffers by construction: dense logits + maxima {Bytes(logits + maxima)}, fused maxima {Bytes(maxima)} ({(double)(logits + maxima) / maxima:F0}x less; " +
+            $"the maxima are pooled, so a warm call's peak RSS barely sees them); both hold packed W {Bytes(4L * Vocabulary * HiddenSize)} from Bind"));
         output.WriteLine(string.Create(c,
             $"  outputs: max |w_dense - w_fused| = {difference:G3} (a term kept by one head only counts its weight); same kept terms in {sameTerms} of {batch} sequences"));
     }

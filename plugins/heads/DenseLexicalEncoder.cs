@@ -5,25 +5,30 @@ using Sieve.Abstractions;
 namespace Sieve.Plugins.Heads;
 
 /// <summary>
-/// The encoder of <c>lexical-head/dense</c>. Each call allocates the full logits, batch × sequence × vocabulary floats
-/// (1 GiB for 32 × 256 × 30522), fills the rows of valid tokens in tiles of <see cref="TokenTile"/> tokens ×
-/// <see cref="VocabularyTile"/> terms (one <c>TensorPrimitives.Dot</c> per logit, tiles spread over the cores), applies
-/// <c>log(1 + relu)</c> to them in place and takes the maximum per term. Thread-safe; holds no buffer between calls.
+/// The encoder of <c>lexical-head/dense</c>, the honest unfused reference. Each call allocates the full logits, batch ×
+/// sequence × vocabulary floats (1 GiB for 32 × 256 × 30522), and fills the rows of valid tokens with the same packed
+/// panels, the same work split and the same micro-kernel as <c>lexical-head/fused</c> (<see cref="FusedLexicalKernel"/>),
+/// storing each 4 × 16 tile instead of folding it; a second pass reads the buffer back for the maximum over the valid
+/// tokens per term, then adds the bias and applies <c>log(1 + relu)</c> (monotonic, so once per term, as the fused head
+/// does). The two heads differ only by that buffer: its allocation, its write and its re-read.
+/// Thread-safe; holds no per-call buffer between calls.
 /// </summary>
-internal sealed class DenseLexicalEncoder(VocabularyProjection projection, LexicalHeadOptions options) : ILexicalEncoder
+internal sealed class DenseLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options) : ILexicalEncoder
 {
-    /// <summary>Tokens per tile (their hidden rows stay in L1 while the tile's terms pass).</summary>
-    internal const int TokenTile = 16;
+    /// <summary>Terms per chunk of the pooling pass (16 KiB of a logits row, in L1).</summary>
+    internal const int PoolChunk = 4096;
 
-    /// <summary>Terms per tile (their rows of W stay in L2 while the tile's tokens use them).</summary>
-    internal const int VocabularyTile = 256;
+    private readonly int[] _excluded = packed.Projection.ExcludedTerms.ToArray();
+    private PackedVocabulary? _packed = packed;
 
-    private readonly int[] _excluded = projection.ExcludedTerms.ToArray();
-    private volatile bool _disposed;
+    /// <summary>Use Vector256 where the hardware has it; tests turn it off to check the scalar path.</summary>
+    internal bool Vectorized { get; init; } = true;
 
     public void Encode(TensorView<float> hidden, ReadOnlySpan<int> lengths, Span<SparseVector> output)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        var vocabularyPanels = Volatile.Read(ref _packed);
+        ObjectDisposedException.ThrowIf(vocabularyPanels is null, this);
+        var projection = vocabularyPanels.Projection;
         using var batch = LexicalBatch.Open(hidden, lengths, output, projection);
         var vocabulary = projection.VocabularySize;
         var rows = (long)batch.Batch * batch.Sequence;
@@ -33,11 +38,11 @@ internal sealed class DenseLexicalEncoder(VocabularyProjection projection, Lexic
                 $"The dense head cannot hold {rows} × {vocabulary} logits in one array; use lexical-head/fused.", nameof(hidden));
         }
         var logits = GC.AllocateUninitializedArray<float>((int)(rows * vocabulary));
-        Multiply(batch, logits);
+        Multiply(vocabularyPanels, batch, logits);
         var weights = ArrayPool<float>.Shared.Rent(batch.Batch * vocabulary);
         try
         {
-            Pool(batch, logits, weights);
+            Pool(projection, batch, logits, weights);
             for (var b = 0; b < batch.Batch; b++)
             {
                 output[b] = LexicalSelection.Select(weights.AsSpan(b * vocabulary, vocabulary), _excluded, options);
@@ -49,63 +54,67 @@ internal sealed class DenseLexicalEncoder(VocabularyProjection projection, Lexic
         }
     }
 
-    /// <summary>logits[b, s, v] = h[b, s] · W[v] + bias[v] for every valid token; padding rows are left unwritten.</summary>
-    private void Multiply(LexicalBatch batch, float[] logits)
+    /// <summary>
+    /// logits[b, s, v] = h[b, s] · W[v] (no bias) for every valid token; padding rows are left unwritten. Work items are
+    /// (sequence, <see cref="FusedLexicalEncoder.PanelsPerBlock"/> panels), as in the fused head.
+    /// </summary>
+    private void Multiply(PackedVocabulary vocabularyPanels, LexicalBatch batch, float[] logits)
     {
-        var vocabulary = projection.VocabularySize;
+        var vocabulary = vocabularyPanels.Projection.VocabularySize;
         var d = batch.HiddenSize;
-        var tokenTiles = (batch.Sequence + TokenTile - 1) / TokenTile;
-        var vocabularyTiles = (vocabulary + VocabularyTile - 1) / VocabularyTile;
-        Parallel.For(0, batch.Batch * tokenTiles * vocabularyTiles, item =>
+        var blocks = (vocabularyPanels.Panels + FusedLexicalEncoder.PanelsPerBlock - 1) / FusedLexicalEncoder.PanelsPerBlock;
+        var vectorized = Vectorized;
+        Parallel.For(0, batch.Batch * blocks, item =>
         {
-            var vocabularyTile = item % vocabularyTiles;
-            var tokenTile = item / vocabularyTiles % tokenTiles;
-            var b = item / vocabularyTiles / tokenTiles;
-            var tokenStart = tokenTile * TokenTile;
-            var tokenEnd = Math.Min(batch.Lengths[b], tokenStart + TokenTile);
-            var termStart = vocabularyTile * VocabularyTile;
-            var termEnd = Math.Min(vocabulary, termStart + VocabularyTile);
-            var hidden = batch.Hidden.Span;
-            var weights = projection.Weights.Span;
-            var bias = projection.Bias.Span;
-            for (var s = tokenStart; s < tokenEnd; s++)
+            var b = item / blocks;
+            var length = batch.Lengths[b];
+            if (length == 0)
             {
-                var row = (long)b * batch.Sequence + s;
-                var h = hidden.Slice((int)(row * d), d);
-                var target = logits.AsSpan((int)(row * vocabulary) + termStart, termEnd - termStart);
-                for (var v = termStart; v < termEnd; v++)
-                {
-                    target[v - termStart] = TensorPrimitives.Dot(h, weights.Slice(v * d, d));
-                }
-                if (!bias.IsEmpty)
-                {
-                    TensorPrimitives.Add(target, bias[termStart..termEnd], target);
-                }
+                return;
+            }
+            var firstPanel = item % blocks * FusedLexicalEncoder.PanelsPerBlock;
+            var endPanel = Math.Min(vocabularyPanels.Panels, firstPanel + FusedLexicalEncoder.PanelsPerBlock);
+            var rows = batch.Rows(b);
+            var sequence = logits.AsSpan((int)((long)b * batch.Sequence * vocabulary), length * vocabulary);
+            for (var p = firstPanel; p < endPanel; p++)
+            {
+                var start = p * PackedVocabulary.PanelTerms;
+                var terms = Math.Min(PackedVocabulary.PanelTerms, vocabulary - start);
+                FusedLexicalKernel.PanelLogits(vocabularyPanels.Panel(p), rows, length, d, sequence[start..], vocabulary, terms, vectorized);
             }
         });
     }
 
-    /// <summary>weights[b, v] = max over valid s of log(1 + relu(logits[b, s, v])), 0 for an empty sequence.</summary>
-    private void Pool(LexicalBatch batch, float[] logits, float[] weights)
+    /// <summary>
+    /// weights[b, v] = log(1 + relu(max over valid s of logits[b, s, v] + bias[v])), 0 for an empty sequence: one read
+    /// of the buffer, then the transform once per (sequence, term), as the fused head does (it is monotonic).
+    /// </summary>
+    private static void Pool(VocabularyProjection projection, LexicalBatch batch, float[] logits, float[] weights)
     {
         var vocabulary = projection.VocabularySize;
-        var chunks = (vocabulary + 4095) / 4096;
+        var chunks = (vocabulary + PoolChunk - 1) / PoolChunk;
         Parallel.For(0, batch.Batch * chunks, item =>
         {
             var b = item / chunks;
-            var start = item % chunks * 4096;
-            var length = Math.Min(4096, vocabulary - start);
+            var start = item % chunks * PoolChunk;
+            var length = Math.Min(PoolChunk, vocabulary - start);
             var pooled = weights.AsSpan(b * vocabulary + start, length);
-            pooled.Clear();
-            for (var s = 0; s < batch.Lengths[b]; s++)
+            if (batch.Lengths[b] == 0)
             {
-                var row = logits.AsSpan((int)(((long)b * batch.Sequence + s) * vocabulary) + start, length);
-                TensorPrimitives.Max(row, 0f, row);
-                TensorPrimitives.LogP1(row, row);
-                TensorPrimitives.Max(pooled, row, pooled);
+                pooled.Clear();
+                return;
             }
+            Span<float> Row(int s) => logits.AsSpan((int)(((long)b * batch.Sequence + s) * vocabulary) + start, length);
+            Row(0).CopyTo(pooled);
+            for (var s = 1; s < batch.Lengths[b]; s++)
+            {
+                TensorPrimitives.Max(pooled, Row(s), pooled);
+            }
+            var bias = projection.Bias.Span;
+            LexicalSelection.WeightsFromMaxLogits(pooled, bias.IsEmpty ? bias : bias.Slice(start, length));
         });
     }
 
-    public void Dispose() => _disposed = true;
+    /// <summary>Releases the packed projection; later <see cref="Encode"/> calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose() => Volatile.Write(ref _packed, null);
 }

@@ -3,16 +3,18 @@ using Sieve.Abstractions;
 namespace Sieve.Plugins.Heads;
 
 /// <summary>
-/// <c>lexical-head/dense</c>, the reference: materializes the logits [batch, sequence, vocabulary] with a cache-blocked
-/// matrix multiply, then max-pools <c>log(1 + relu)</c> over the valid tokens. Thread-safe (stateless).
+/// <c>lexical-head/dense</c>, the reference: materializes the logits [batch, sequence, vocabulary] with the same packed
+/// multiply as <c>lexical-head/fused</c>, then max-pools it over the valid tokens in a separate pass and applies
+/// <c>log(1 + relu(x + b))</c> to the maxima. Thread-safe (stateless).
 /// </summary>
 public sealed class DenseLexicalHead(LexicalHeadOptions options) : ILexicalHead
 {
     public const string Name = "dense";
 
+    /// <summary>Packs <c>W</c> (one copy, held until the encoder is disposed) and returns the encoder.</summary>
     public ILexicalEncoder Bind(VocabularyProjection projection)
     {
         ArgumentNullException.ThrowIfNull(projection);
-        return new DenseLexicalEncoder(projection, options);
+        return new DenseLexicalEncoder(new PackedVocabulary(projection), options);
     }
 }

@@ -32,24 +32,39 @@ public class SieveCommandTests
     }
 
     [Fact]
-    public void Run_ShippedDefaultConfig_EmbedsTheSampleAndPrintsTopHits()
+    public void Run_ShippedDefaultConfig_RunsEveryJobOnTheSamples()
     {
         using var folder = new TempFolder();
-        // The shipped appsettings.json, with its outputs moved into a temporary folder.
+        // The shipped appsettings.json, with every output moved into a temporary folder.
         var result = SieveProcess.Run("run",
             "--set", $"Sieve:Jobs:0:Output={folder.File("embeddings.jsonl")}",
             "--set", $"Sieve:Jobs:1:Output={folder.File("hits.jsonl")}",
-            "--set", $"Sieve:Jobs:1:Corpus={folder.File("embeddings.jsonl")}");
-        Assert.True(result.ExitCode == 0, result.ToString());
+            "--set", $"Sieve:Jobs:1:Corpus={folder.File("embeddings.jsonl")}",
+            "--set", $"Sieve:Jobs:2:Output={folder.File("vectors.jsonl")}",
+            "--set", $"Sieve:Jobs:2:Index={folder.File("sentences.sparse")}",
+            "--set", $"Sieve:Jobs:3:Output={folder.File("hits-sparse.jsonl")}",
+            "--set", $"Sieve:Jobs:3:Index={folder.File("sentences.sparse")}",
+            "--set", $"Sieve:Jobs:4:Output={folder.File("hits-bm25.jsonl")}",
+            "--set", $"Sieve:Jobs:5:Output={folder.File("generated.jsonl")}");
+        Assert.True(result.ExitCode is 0 or 1, result.ToString());
         var embeddings = ReadJsonl(folder.File("embeddings.jsonl"));
         Assert.Equal(File.ReadAllLines(Path.Combine(TestPaths.HostDir, "samples", "sentences.jsonl")).Length, embeddings.Count);
         Assert.All(embeddings, e => Assert.Equal(384, e.GetProperty("embedding").GetArrayLength()));
         Assert.Contains("Job embed: 40 records", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("40 written, 0 failed", result.Stdout, StringComparison.Ordinal);
-        // The weather query finds a weather sentence first.
-        var hits = ReadJsonl(folder.File("hits.jsonl")).Single(h => h.GetProperty("id").GetString() == "q3");
-        Assert.StartsWith("weather-", hits.GetProperty("hits")[0].GetProperty("doc").GetString(), StringComparison.Ordinal);
+        // The weather query finds a weather sentence first, with dense and with sparse search.
+        string TopHit(string file, string query) =>
+            ReadJsonl(folder.File(file)).Single(h => h.GetProperty("id").GetString() == query).GetProperty("hits")[0].GetProperty("doc").GetString()!;
+        Assert.StartsWith("weather-", TopHit("hits.jsonl", "q3"), StringComparison.Ordinal);
+        Assert.StartsWith("weather-", TopHit("hits-sparse.jsonl", "q3"), StringComparison.Ordinal);
+        Assert.Equal("travel-1", TopHit("hits-bm25.jsonl", "q1"));
         Assert.Contains("Query q3: Will it rain this weekend?", result.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(folder.File("sentences.sparse")));
+        // The generate job continues every prompt.
+        var generated = ReadJsonl(folder.File("generated.jsonl"));
+        Assert.Equal(File.ReadAllLines(Path.Combine(TestPaths.HostDir, "samples", "prompts.jsonl")).Length, generated.Count);
+        Assert.All(generated, g => Assert.NotEmpty(g.GetProperty("text").GetString()!));
+        Assert.Contains("tokens/s", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

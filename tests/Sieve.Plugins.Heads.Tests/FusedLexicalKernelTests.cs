@@ -2,6 +2,8 @@ namespace Sieve.Plugins.Heads.Tests;
 
 public sealed class FusedLexicalKernelTests
 {
+    private const int Hidden = 13;
+
     [Theory]
     [InlineData(1, 1, 7, 1)]
     [InlineData(3, 17, 193, 33)]
@@ -17,13 +19,87 @@ public sealed class FusedLexicalKernelTests
     }
 
     [Theory]
+    [InlineData(1, 1, 7, 1)]
+    [InlineData(3, 17, 193, 33)]
+    [InlineData(2, 6, 31, 10)]
+    public void Encode_DenseScalarPath_MatchesOracle(int batch, int sequence, int vocabulary, int hidden)
+    {
+        var fixture = new LexicalHeadFixture(batch, sequence, vocabulary, hidden);
+        using var encoder = new DenseLexicalEncoder(new PackedVocabulary(fixture.Projection()), new LexicalHeadOptions { TopK = 0 }) { Vectorized = false };
+
+        var actual = fixture.Densify(fixture.Encode(encoder));
+
+        LexicalHeadFixture.AssertClose(fixture.Oracle(), actual);
+    }
+
+    [Theory]
     [InlineData(1)]
     [InlineData(4)]
     [InlineData(5)]
     [InlineData(11)]
     public void PanelMax_TokensNotMultipleOfRows_SameAsScalar(int tokens)
     {
-        const int Hidden = 13;
+        var (panel, rows) = RandomPanelAndRows(tokens);
+        var vector = new float[16];
+        var scalar = new float[16];
+
+        FusedLexicalKernel.PanelMax(panel, rows, tokens, Hidden, vector, vectorized: true);
+        FusedLexicalKernel.PanelMax(panel, rows, tokens, Hidden, scalar, vectorized: false);
+
+        for (var j = 0; j < 16; j++)
+        {
+            Assert.Equal(scalar[j], vector[j], 1e-5f);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 16, true)]
+    [InlineData(5, 16, true)]
+    [InlineData(11, 7, true)]
+    [InlineData(4, 1, true)]
+    [InlineData(6, 9, false)]
+    public void PanelLogits_StoresValidRowsAndTerms_MaximumIsPanelMax(int tokens, int terms, bool vectorized)
+    {
+        const int Stride = 19;
+        var (panel, rows) = RandomPanelAndRows(tokens);
+        var logits = new float[(tokens + 1) * Stride];
+        Array.Fill(logits, float.NaN);
+        var maxima = new float[16];
+
+        FusedLexicalKernel.PanelLogits(panel, rows, tokens, Hidden, logits, Stride, terms, vectorized);
+        FusedLexicalKernel.PanelMax(panel, rows, tokens, Hidden, maxima, vectorized);
+
+        for (var t = 0; t <= tokens; t++)
+        {
+            for (var j = 0; j < Stride; j++)
+            {
+                var value = logits[t * Stride + j];
+                if (t == tokens || j >= terms)
+                {
+                    Assert.True(float.IsNaN(value), $"token {t}, term {j} was written");
+                    continue;
+                }
+                double expected = 0;
+                for (var k = 0; k < Hidden; k++)
+                {
+                    expected += (double)rows[t * Hidden + k] * panel[k * 16 + j];
+                }
+                Assert.Equal(expected, value, 1e-5);
+            }
+        }
+        for (var j = 0; j < terms; j++)
+        {
+            var max = float.NegativeInfinity;
+            for (var t = 0; t < tokens; t++)
+            {
+                max = Math.Max(max, logits[t * Stride + j]);
+            }
+            Assert.Equal(maxima[j], max); // the same kernel: bit for bit
+        }
+    }
+
+    private static (float[] Panel, float[] Rows) RandomPanelAndRows(int tokens)
+    {
         var random = new Random(tokens);
         var panel = new float[Hidden * PackedVocabulary.PanelTerms];
         var rows = new float[tokens * Hidden];
@@ -35,15 +111,6 @@ public sealed class FusedLexicalKernelTests
         {
             rows[i] = random.NextSingle() - 0.5f;
         }
-        var vector = new float[16];
-        var scalar = new float[16];
-
-        FusedLexicalKernel.PanelMax(panel, rows, tokens, Hidden, vector, vectorized: true);
-        FusedLexicalKernel.PanelMax(panel, rows, tokens, Hidden, scalar, vectorized: false);
-
-        for (var j = 0; j < 16; j++)
-        {
-            Assert.Equal(scalar[j], vector[j], 1e-5f);
-        }
+        return (panel, rows);
     }
 }

@@ -15,6 +15,8 @@ internal static class TestPaths
 
     public static string VocabularyPath => Path.Combine(HostDir, "models", "all-MiniLM-L6-v2", "vocab.txt");
 
+    public static string LmFolder => Path.Combine(HostDir, "models", "sieve-lm");
+
     private static string Metadata(string key) =>
         typeof(TestPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 }

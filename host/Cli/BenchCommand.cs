@@ -17,7 +17,7 @@ internal sealed class BenchCommand(
     IServiceProvider services,
     PluginCatalog plugins) : ISieveCommand
 {
-    private static readonly string[] Benchmarks = ["embed", "attention", "lexical-head"];
+    private static readonly string[] Benchmarks = ["embed", "attention", "lexical-head", "generate"];
 
     public Task<int> ExecuteAsync(CancellationToken cancellation)
     {
@@ -26,9 +26,16 @@ internal sealed class BenchCommand(
         {
             "attention" => RunAttention(cancellation),
             "lexical-head" => Task.FromResult(new LexicalHeadBenchmark(commandLine, plugins).Run(Console.Out, cancellation)),
+            "generate" => RunGenerate(cancellation),
             "embed" => Task.FromResult(new EmbedBenchmark(commandLine, options.Value, paths, operators, loggers.CreateLogger("Sieve.Bench"), services).Run(cancellation)),
             _ => throw new SieveException($"Usage: sieve bench NAME [--records N] [--batch-size B] [--repeat R]. Benchmarks: {string.Join(", ", Benchmarks)}."),
         };
+    }
+
+    private Task<int> RunGenerate(CancellationToken cancellation)
+    {
+        new GenerateBenchmark(commandLine, options.Value, paths, plugins).Run(Console.Out, cancellation);
+        return Task.FromResult(ExitCodes.Success);
     }
 
     private Task<int> RunAttention(CancellationToken cancellation)

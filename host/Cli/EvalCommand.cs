@@ -29,7 +29,7 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         {
             throw new SieveException("Usage: sieve eval embed-fidelity [--densities 0.25,0.5,0.75] [--block-size 16] [--texts 200] | " +
                 "sieve eval retrieval [--collection DIR] [--docs N] [--queries N] [--head fused|dense] [--terms 64] | " +
-                "sieve eval lm [--model NAME] [--contexts 1024,4096] [--windows N] [--per-cell N]. Evaluations: embed-fidelity, retrieval, lm.");
+                "sieve eval lm [--model NAME] [--contexts 1024,4096] [--windows N] [--lengths 512,1024] [--per-cell N]. Evaluations: embed-fidelity, retrieval, lm.");
         }
         var settings = options.Value;
         var job = settings.Jobs.FirstOrDefault(j => string.Equals(j.Pipeline, PipelineCatalog.Embed, StringComparison.OrdinalIgnoreCase))
@@ -86,7 +86,10 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
                 throw new SieveException($"--contexts {bad} is outside 2..{model.Context} (the model's context, Sieve:Models:{modelName}:MaxSequenceLength).");
             }
             var perplexity = evaluation.Perplexity(Path.Combine(folder, "eval", "heldout.u16.gz"), contexts, commandLine.IntFlag("--windows", 0), Console.Error);
-            var passkey = evaluation.Passkey(Path.Combine(folder, "eval", "passkey.jsonl.gz"), commandLine.IntFlag("--per-cell", 0), Console.Error);
+            var lengths = commandLine.Flags.TryGetValue("--lengths", out var lengthText)
+                ? lengthText.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList()
+                : [];
+            var passkey = evaluation.Passkey(Path.Combine(folder, "eval", "passkey.jsonl.gz"), commandLine.IntFlag("--per-cell", 0), lengths, Console.Error);
             var (claimedPerplexity, claimedPasskey) = LmManifest.Claims(Path.Combine(folder, "manifest.json"));
             var report = new LmReport(modelName, model.OperatorSummary, MachineDescription.Describe(), perplexity, passkey, claimedPerplexity, claimedPasskey);
             Console.Out.Write(report.Table());

@@ -58,9 +58,12 @@ internal sealed class LmEvaluation(CausalLm model, LmTokenizer tokenizer, IKvCac
 
     /// <summary>Pass-key accuracy per (length, depth) cell over the prompts that fit the model's context.</summary>
     /// <param name="path">JSONL (gzip) of <c>{"id", "length", "depth", "prompt": [ids], "answer": [ids]}</c>.</param>
-    public IReadOnlyList<PasskeyCell> Passkey(string path, int perCell, TextWriter log)
+    /// <param name="lengths">Only prompts of these lengths (empty: all).</param>
+    public IReadOnlyList<PasskeyCell> Passkey(string path, int perCell, IReadOnlyCollection<int> lengths, TextWriter log)
     {
-        var items = ReadPasskeys(path).Where(i => i.Prompt.Length + i.Answer.Length <= model.Context).ToList();
+        var items = ReadPasskeys(path)
+            .Where(i => i.Prompt.Length + i.Answer.Length <= model.Context && (lengths.Count == 0 || lengths.Contains(i.Length)))
+            .ToList();
         var cells = new List<PasskeyCell>();
         var generator = new BatchGenerator(model, tokenizer, cache);
         foreach (var cell in items.GroupBy(i => (i.Length, i.Depth)).OrderBy(g => g.Key.Length).ThenBy(g => g.Key.Depth))
@@ -86,7 +89,7 @@ internal sealed class LmEvaluation(CausalLm model, LmTokenizer tokenizer, IKvCac
         return max + Math.Log(sum) - logits[target];
     }
 
-    private static ushort[] ReadTokens(string path)
+    public static ushort[] ReadTokens(string path)
     {
         using var file = File.OpenRead(path);
         using var gzip = new GZipStream(file, CompressionMode.Decompress);

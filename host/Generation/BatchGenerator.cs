@@ -121,7 +121,7 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
         {
             var token = TokenSampler.Sample(logits, request.Temperature, request.TopP, _random);
             _tokens.Add(token);
-            if (token == tokenizer.EndOfText || request.StopTokens.Contains(token))
+            if ((request.StopAtEndOfText && token == tokenizer.EndOfText) || request.StopTokens.Contains(token))
             {
                 _reason = "stop";
                 return token;

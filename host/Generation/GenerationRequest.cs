@@ -7,7 +7,8 @@ namespace Sieve.Host.Generation;
 /// <param name="TopP">Nucleus size, in (0, 1].</param>
 /// <param name="Seed">Seeds this sequence's own random generator.</param>
 /// <param name="StopStrings">Generation ends before the first of these appears in the text.</param>
-/// <param name="StopTokens">Generation ends at any of these token ids (the end-of-text token always ends it).</param>
+/// <param name="StopTokens">Generation ends at any of these token ids.</param>
+/// <param name="StopAtEndOfText">Whether the end-of-text token ends generation (always, except in benchmarks that need a fixed count).</param>
 internal sealed record GenerationRequest(
     int[] Prompt,
     int MaxNewTokens,
@@ -15,4 +16,5 @@ internal sealed record GenerationRequest(
     float TopP,
     int Seed,
     IReadOnlyList<string> StopStrings,
-    IReadOnlyList<int> StopTokens);
+    IReadOnlyList<int> StopTokens,
+    bool StopAtEndOfText = true);

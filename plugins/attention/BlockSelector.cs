@@ -14,19 +14,25 @@ internal sealed class BlockSelector(BlockSparseAttentionOptions options)
 {
     /// <summary>Fills <paramref name="ranges"/> with the chosen blocks of queries [<paramref name="queryStart"/>, <paramref name="queryEnd"/>).</summary>
     /// <param name="queries">The query heads of the KV group: [group, queryLength, headSize].</param>
-    /// <param name="offset">Key position of query 0 minus 0 (keyLength − queryLength): causal limits and the diagonal block.</param>
+    /// <param name="keys">The compressed keys of the row's valid keys, which start at <paramref name="keyStart"/>.</param>
+    /// <param name="offset">Key position of query 0 (keyLength − queryLength): causal limits and the diagonal block.</param>
+    /// <param name="keyStart">First valid key of the row: blocks count from it, and the ranges are shifted by it.</param>
     public void Select(ReadOnlySpan<float> queries, int group, int queryLength, int queryStart, int queryEnd, CompressedKeys keys,
-        float scale, bool causal, int offset, List<KeyRange> ranges)
+        float scale, bool causal, int offset, int keyStart, List<KeyRange> ranges)
     {
         var blockSize = options.BlockSize;
         var blocks = (keys.Length + blockSize - 1) / blockSize;
-        if (blocks == 0)
+        // Positions below are relative to the first valid key.
+        offset -= keyStart;
+        var lastVisible = causal ? Math.Min(blocks - 1, (queryEnd - 1 + offset) / blockSize) : blocks - 1;
+        if (blocks == 0 || (causal && queryEnd - 1 + offset < 0))
         {
-            return;
+            return; // no valid key, or every query of the block is padding before the first valid key
         }
         var blockScores = BlockScores(queries, group, queryLength, queryStart, queryEnd, keys, scale, causal, offset, blocks, blockSize);
-        var lastVisible = causal ? Math.Min(blocks - 1, (queryEnd - 1 + offset) / blockSize) : blocks - 1;
-        var diagonal = Math.Clamp((queryStart + offset) / blockSize, 0, lastVisible);
+        // The key blocks of the block's own queries (its first and last query may sit in two key blocks).
+        var diagonal = Math.Clamp(Math.Max(0, queryStart + offset) / blockSize, 0, lastVisible);
+        var lastDiagonal = Math.Clamp(Math.Max(0, queryEnd - 1 + offset) / blockSize, diagonal, lastVisible);
         var visible = lastVisible + 1;
         var budget = options.Density > 0 ? (int)Math.Ceiling(options.Density * visible) : options.TopKBlocks;
         var chosen = new bool[visible];
@@ -43,9 +49,9 @@ internal sealed class BlockSelector(BlockSparseAttentionOptions options)
         {
             Keep(0);
         }
-        for (var w = -options.WindowBlocks; w <= (causal ? 0 : options.WindowBlocks); w++)
+        for (var block = diagonal - options.WindowBlocks; block <= lastDiagonal + (causal ? 0 : options.WindowBlocks); block++)
         {
-            Keep(diagonal + w);
+            Keep(block);
         }
         if (count < budget)
         {
@@ -61,7 +67,7 @@ internal sealed class BlockSelector(BlockSparseAttentionOptions options)
             {
                 continue;
             }
-            var range = new KeyRange(block * blockSize, Math.Min(keys.Length, (block + 1) * blockSize));
+            var range = new KeyRange(keyStart + block * blockSize, keyStart + Math.Min(keys.Length, (block + 1) * blockSize));
             if (ranges.Count > 0 && ranges[^1].End == range.Start)
             {
                 ranges[^1] = new KeyRange(ranges[^1].Start, range.End);

@@ -6,7 +6,9 @@ namespace Sieve.Plugins.Attention;
 /// <summary>
 /// <c>attention/block-sparse</c>, after InfLLM-V2: keys are mean-pooled into compressed keys (kernel 32, stride 16);
 /// each block of queries picks its key blocks from the compressed scores (<see cref="BlockSelector"/>), keeping the
-/// first block and a local window; exact attention then runs over the chosen blocks only. Inputs shorter than
+/// first block and a local window (blocks count from the row's first valid key, so the sink is the first real token
+/// even in a left-padded row; causal: never a block after the query's own); exact attention then runs over the chosen
+/// blocks only, one query or many (decoding and prefill alike). Inputs shorter than
 /// <see cref="BlockSparseAttentionOptions.DenseBelow"/> keys run dense. Thread-safe (stateless).
 /// </summary>
 public sealed class BlockSparseAttention(BlockSparseAttentionOptions options) : IAttention
@@ -18,30 +20,36 @@ public sealed class BlockSparseAttention(BlockSparseAttentionOptions options) : 
     public string? CheckSupport(AttentionShape shape) => AttentionDims.Unsupported(shape);
 
     public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
-        ReadOnlySpan<int> keyLengths, TensorView<float> output, OperatorRunContext context)
+        ReadOnlySpan<int> keyLengths, TensorView<float> output, OperatorRunContext context) =>
+        Compute(shape, query, key, value, [], keyLengths, output, context);
+
+    public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
+        ReadOnlySpan<int> keyStarts, ReadOnlySpan<int> keyEnds, TensorView<float> output, OperatorRunContext context)
     {
         ArgumentNullException.ThrowIfNull(shape);
         var dims = AttentionDims.Of(query, key);
-        var lengths = keyLengths.ToArray();
+        var starts = keyStarts.IsEmpty ? new int[dims.Batch] : keyStarts.ToArray();
+        var ends = keyEnds.ToArray();
         if (dims.KeyLength < options.DenseBelow)
         {
-            MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, lengths, shape.Scale, shape.Causal,
+            MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, starts, ends, shape.Scale, shape.Causal,
                 options.BlockSize, MultiHeadAttention.AllKeys);
             return;
         }
-        var compressed = Compress(key.Memory, dims, lengths);
+        var compressed = Compress(key.Memory, dims, starts, ends);
         var queries = query.Memory;
         var offset = dims.KeyLength - dims.QueryLength;
-        void Plan(int batch, int kvHead, int queryStart, int queryEnd, int keyLength, List<KeyRange> ranges)
+        void Plan(int batch, int kvHead, int queryStart, int queryEnd, int keyStart, int keyEnd, List<KeyRange> ranges)
         {
             var groupQueries = queries.Span.Slice((batch * dims.QueryHeads + kvHead * dims.Group) * dims.QueryLength * dims.HeadSize,
                 dims.Group * dims.QueryLength * dims.HeadSize);
             _selector.Select(groupQueries, dims.Group, dims.QueryLength, queryStart, queryEnd, compressed[batch * dims.KeyValueHeads + kvHead],
-                shape.Scale, shape.Causal, offset, ranges);
+                shape.Scale, shape.Causal, offset, keyStart, ranges);
         }
         try
         {
-            MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, lengths, shape.Scale, shape.Causal, options.BlockSize, Plan);
+            MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, starts, ends, shape.Scale, shape.Causal,
+                options.BlockSize, Plan);
         }
         finally
         {
@@ -52,13 +60,15 @@ public sealed class BlockSparseAttention(BlockSparseAttentionOptions options) : 
         }
     }
 
-    private CompressedKeys[] Compress(ReadOnlyMemory<float> keys, AttentionDims dims, int[] lengths)
+    /// <summary>Compressed keys of every (batch, key head), over the row's valid keys [start, end).</summary>
+    private CompressedKeys[] Compress(ReadOnlyMemory<float> keys, AttentionDims dims, int[] starts, int[] ends)
     {
         var compressed = new CompressedKeys[dims.Batch * dims.KeyValueHeads];
         Parallel.For(0, compressed.Length, i =>
         {
-            var head = keys.Span.Slice(i * dims.KeyLength * dims.HeadSize, dims.KeyLength * dims.HeadSize);
-            compressed[i] = new CompressedKeys(head, lengths[i / dims.KeyValueHeads], dims.HeadSize, options.CompressionKernel, options.CompressionStride);
+            var (start, end) = (starts[i / dims.KeyValueHeads], ends[i / dims.KeyValueHeads]);
+            var head = keys.Span.Slice((i * dims.KeyLength + start) * dims.HeadSize, Math.Max(0, end - start) * dims.HeadSize);
+            compressed[i] = new CompressedKeys(head, Math.Max(0, end - start), dims.HeadSize, options.CompressionKernel, options.CompressionStride);
         });
         return compressed;
     }

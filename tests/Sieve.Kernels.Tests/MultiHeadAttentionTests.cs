@@ -39,6 +39,77 @@ public class MultiHeadAttentionTests
         }
     }
 
+    public static TheoryData<int, int, int, int, int, int, bool, int> CachedShapes => new()
+    {
+        // batch, query heads, kv heads, queries, keys (a KV cache of keys − queries before them), head size, causal, query block
+        { 3, 8, 2, 1, 37, 32, true, 8 },   // decoding, grouped-query: one query per head, the group stacked into one tile
+        { 2, 4, 2, 5, 23, 12, true, 8 },   // a prefill chunk after a cache, shorter than a query block
+        { 2, 6, 3, 19, 40, 7, true, 8 },   // several query blocks after a cache, odd head size
+        { 1, 4, 1, 13, 13, 33, true, 4 },  // no cache
+        { 3, 2, 1, 3, 9, 5, false, 4 },    // not causal, left padding only
+        { 2, 8, 2, 1, 1, 16, true, 8 },    // a single key
+        { 4, 3, 3, 70, 193, 40, true, 16 },
+    };
+
+    [Theory]
+    [MemberData(nameof(CachedShapes))]
+    public void Compute_LeftPaddingAndCache_MatchesNaiveAttention(int batch, int heads, int kvHeads, int queries, int keys, int headSize, bool causal, int queryBlock)
+    {
+        var dims = new AttentionDims(batch, heads, kvHeads, queries, keys, headSize);
+        var q = Random(batch * heads * queries * headSize, 11);
+        var k = Random(batch * kvHeads * keys * headSize, 12);
+        var v = Random(batch * kvHeads * keys * headSize, 13);
+        // Left padding of 3·b keys (some early queries then see no key at all), and right padding in odd rows.
+        var starts = Enumerable.Range(0, batch).Select(b => Math.Min(keys - 1, 3 * b)).ToArray();
+        var ends = Enumerable.Range(0, batch).Select(b => b % 2 == 1 && keys > 8 ? keys - 2 : keys).ToArray();
+        var scale = 1 / MathF.Sqrt(headSize);
+        var output = new float[q.Length];
+        output.AsSpan().Fill(float.NaN); // every element must be written
+        MultiHeadAttention.Compute(q, k, v, output, dims, starts, ends, scale, causal, queryBlock, MultiHeadAttention.AllKeys);
+        var expected = NaiveAttention.Compute(q, k, v, dims, starts, ends, scale, causal);
+        for (var i = 0; i < output.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - output[i]) < 2e-5, $"element {i}: expected {expected[i]}, got {output[i]}");
+        }
+    }
+
+    [Fact]
+    public void Compute_QueriesBeforeTheFirstValidKey_GetZerosNotNaN()
+    {
+        // A left-padded prefill: keys [6, 10) are valid, so causal queries 0..5 see nothing.
+        var dims = new AttentionDims(1, 4, 2, 10, 10, 8);
+        var q = Random(4 * 10 * 8, 14);
+        var k = Random(2 * 10 * 8, 15);
+        var v = Random(2 * 10 * 8, 16);
+        var output = new float[q.Length];
+        MultiHeadAttention.Compute(q, k, v, output, dims, new[] { 6 }, new[] { 10 }, 0.3f, true, 4, MultiHeadAttention.AllKeys);
+        Assert.All(output, x => Assert.True(float.IsFinite(x)));
+        for (var h = 0; h < 4; h++)
+        {
+            Assert.All(output.AsSpan((h * 10) * 8, 6 * 8).ToArray(), x => Assert.Equal(0f, x));
+            Assert.Contains(output.AsSpan((h * 10 + 6) * 8, 8).ToArray(), x => x != 0f);
+        }
+    }
+
+    [Fact]
+    public void Compute_PlannerRangesPastTheCausalLimit_AreClipped()
+    {
+        // A planner that offers every key, future ones included: causal clipping must still hide them.
+        var dims = new AttentionDims(2, 2, 1, 9, 21, 8);
+        var q = Random(2 * 2 * 9 * 8, 17);
+        var k = Random(2 * 21 * 8, 18);
+        var v = Random(2 * 21 * 8, 19);
+        int[] starts = [0, 4], ends = [21, 21];
+        void Plan(int batch, int head, int start, int end, int keyStart, int keyEnd, List<KeyRange> ranges) => ranges.Add(new KeyRange(0, 21));
+        var output = new float[q.Length];
+        MultiHeadAttention.Compute(q, k, v, output, dims, starts, ends, 0.35f, true, 4, Plan);
+        var expected = NaiveAttention.Compute(q, k, v, dims, starts, ends, 0.35f, true);
+        for (var i = 0; i < output.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - output[i]) < 2e-5, $"element {i}: expected {expected[i]}, got {output[i]}");
+        }
+    }
+
     [Fact]
     public void Compute_SelectedRanges_AttendsOnlyToThem()
     {
@@ -48,7 +119,7 @@ public class MultiHeadAttentionTests
         var v = Random(100 * 16, 6);
         int[] lengths = [100];
         // Query block [0, 20) sees keys [0, 10) and [50, 75); every other block sees [10, 30).
-        void Plan(int batch, int head, int start, int end, int keys, List<KeyRange> ranges)
+        void Plan(int batch, int head, int start, int end, int keyStart, int keyEnd, List<KeyRange> ranges)
         {
             if (start == 0)
             {

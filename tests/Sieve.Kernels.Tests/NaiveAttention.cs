@@ -3,7 +3,11 @@ namespace Sieve.Kernels.Tests;
 /// <summary>The oracle: attention written the obvious way, in double precision.</summary>
 internal static class NaiveAttention
 {
-    public static float[] Compute(float[] q, float[] k, float[] v, AttentionDims dims, int[] keyLengths, float scale, bool causal, Func<int, int, int, bool>? allowed = null)
+    public static float[] Compute(float[] q, float[] k, float[] v, AttentionDims dims, int[] keyLengths, float scale, bool causal, Func<int, int, int, bool>? allowed = null) =>
+        Compute(q, k, v, dims, new int[dims.Batch], keyLengths, scale, causal, allowed);
+
+    /// <summary>Row b sees keys [keyStarts[b], keyEnds[b]); a query that sees none gets zeros.</summary>
+    public static float[] Compute(float[] q, float[] k, float[] v, AttentionDims dims, int[] keyStarts, int[] keyEnds, float scale, bool causal, Func<int, int, int, bool>? allowed = null)
     {
         var d = dims.HeadSize;
         var output = new float[q.Length];
@@ -18,7 +22,7 @@ internal static class NaiveAttention
                     var max = double.NegativeInfinity;
                     for (var j = 0; j < dims.KeyLength; j++)
                     {
-                        var visible = j < keyLengths[b] && (!causal || j <= i + dims.KeyLength - dims.QueryLength) && (allowed?.Invoke(h, i, j) ?? true);
+                        var visible = j >= keyStarts[b] && j < keyEnds[b] && (!causal || j <= i + dims.KeyLength - dims.QueryLength) && (allowed?.Invoke(h, i, j) ?? true);
                         if (!visible)
                         {
                             scores[j] = double.NegativeInfinity;

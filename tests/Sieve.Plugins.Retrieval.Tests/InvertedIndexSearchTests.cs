@@ -45,6 +45,29 @@ public sealed class InvertedIndexSearchTests : IDisposable
     }
 
     [Fact]
+    public void Search_BlockSpanningOver65536Documents_UsesWideOffsetsAndFindsThem()
+    {
+        // Term 0 sits in documents 0, 40 000 and 99 999: one block whose offsets need 4 bytes.
+        var path = _folder.File("wide");
+        using (var writer = new InvertedIndex(new InvertedIndexOptions { BlockSize = 8 }).Create(path, Origin))
+        {
+            for (var d = 0; d < 100_000; d++)
+            {
+                var rare = d is 0 or 40_000 or 99_999;
+                writer.Add($"d{d}", rare ? new SparseVector([0, 1], [d == 0 ? 1f : d == 40_000 ? 2f : 3f, 1f]) : new SparseVector([1], [(d % 7) + 1f]));
+            }
+            writer.Complete();
+        }
+        using var reader = InvertedIndexReader.Open(path, Origin);
+        var query = new SparseVector([0, 1], [1f, 0.001f]);
+
+        var hits = reader.Search(query, 3);
+
+        Assert.Equal(["d99999", "d40000", "d0"], hits.Select(h => h.Id));
+        Assert.Equal(reader.SearchExhaustive(query, 50), reader.Search(query, 50));
+    }
+
+    [Fact]
     public void Search_EmptyQuery_ReturnsEmpty()
     {
         using var reader = Build(out _);

@@ -5,8 +5,10 @@ namespace Sieve.Host.Onnx.Bridge;
 
 /// <summary>
 /// One <c>ai.sieve::Attention</c> node: brings query, key and value to [batch, heads, sequence, headSize] (views over
-/// ORT's memory where they already are, transposed copies otherwise), turns the mask into key lengths, and calls the
-/// configured <see cref="IAttention"/>. Thread-safe.
+/// ORT's memory where they already are, transposed copies otherwise), turns the mask into key bounds, and calls the
+/// configured <see cref="IAttention"/>. Heads-first tensors may carry the heads on several axes: a grouped-query query
+/// [B, kvH, G, T, D] is read as [B, kvH·G, T, D] and a key [B, kvH, 1, S, D] (or [B, kvH, S, D]) as [B, kvH, S, D], so
+/// query head kvh·G + g uses key head kvh, as the broadcast of the original MatMul did, with no copy. Thread-safe.
 /// </summary>
 internal sealed class AttentionKernel(IAttention attention, string description, AttentionNodeAttributes node) : OrtKernel
 {
@@ -19,14 +21,25 @@ internal sealed class AttentionKernel(IAttention attention, string description, 
         var value = context.Input(2)!.Value;
         var mask = context.Input(3);
         var packed = node.Layout == AttentionNodeAttributes.HeadsPacked;
-        var heads = packed ? node.QueryHeads : (int)query.Shape[1];
-        var kvHeads = packed ? (node.KeyValueHeads > 0 ? node.KeyValueHeads : heads) : (int)value.Shape[1];
         var batch = (int)query.Shape[0];
-        var queryLength = (int)(packed ? query.Shape[1] : query.Shape[2]);
-        var keyLength = (int)(packed ? value.Shape[1] : value.Shape[2]);
-        var headSize = (int)(packed ? query.Shape[2] / heads : query.Shape[3]);
-        var shape = new AttentionShape(heads, kvHeads, headSize, node.Scale > 0 ? node.Scale : 1f / MathF.Sqrt(headSize), node.Causal, node.Layer);
-        var keyLengths = MaskReader.KeyLengths(mask, batch, keyLength);
+        int heads, kvHeads, queryLength, keyLength, headSize;
+        if (packed)
+        {
+            heads = node.QueryHeads;
+            kvHeads = node.KeyValueHeads > 0 ? node.KeyValueHeads : heads;
+            queryLength = (int)query.Shape[1];
+            keyLength = (int)value.Shape[1];
+            headSize = (int)(query.Shape[2] / heads);
+        }
+        else
+        {
+            (heads, kvHeads) = HeadsFirst(query.Shape, value.Shape);
+            queryLength = (int)query.Shape[^2];
+            keyLength = (int)value.Shape[^2];
+            headSize = (int)query.Shape[^1];
+        }
+        var bounds = MaskReader.Read(mask, batch, queryLength, keyLength);
+        var shape = new AttentionShape(heads, kvHeads, headSize, node.Scale > 0 ? node.Scale : 1f / MathF.Sqrt(headSize), node.Causal || bounds.Causal, node.Layer);
 
         var queryShape = new TensorShape(batch, heads, queryLength, headSize);
         var kvShape = new TensorShape(batch, kvHeads, keyLength, headSize);
@@ -50,9 +63,9 @@ internal sealed class AttentionKernel(IAttention attention, string description, 
             }
             var result = packed
                 ? (outputCopy = Rent(queryShape.ElementCount)).AsMemory(0, (int)queryShape.ElementCount)
-                : context.Output(0, [batch, heads, queryLength, headSize]).Memory<float>();
+                : context.Output(0, query.Shape).Memory<float>();
             attention.Compute(shape, new TensorView<float>(q, queryShape), new TensorView<float>(k, kvShape), new TensorView<float>(v, kvShape),
-                keyLengths, new TensorView<float>(result, queryShape), AttentionRunScope.Current);
+                bounds.Starts, bounds.Ends, new TensorView<float>(result, queryShape), AttentionRunScope.Current);
             if (packed)
             {
                 Layouts.HeadsFirstToPacked(result.Span, context.Output(0, query.Shape).Span<float>(), batch, heads, queryLength, headSize);
@@ -64,6 +77,26 @@ internal sealed class AttentionKernel(IAttention attention, string description, 
             Return(keyCopy);
             Return(valueCopy);
             Return(outputCopy);
+        }
+    }
+
+    /// <summary>
+    /// Query and key/value heads of heads-first tensors of rank 4 ([B, H, T, D]) or 5 ([B, kvH, G, T, D] with keys
+    /// [B, kvH, 1 or G, S, D] or [B, kvH, S, D]); other broadcasts are refused.
+    /// </summary>
+    private static (int Heads, int KeyValueHeads) HeadsFirst(long[] query, long[] value)
+    {
+        switch (query.Length, value.Length)
+        {
+            case (4, 4):
+                return ((int)query[1], (int)value[1]);
+            case (5, 4) when value[1] == query[1]:
+                return ((int)(query[1] * query[2]), (int)value[1]);
+            case (5, 5) when value[1] == query[1] && (value[2] == 1 || value[2] == query[2]):
+                return ((int)(query[1] * query[2]), (int)(value[1] * value[2]));
+            default:
+                throw new NotSupportedException($"query [{string.Join(", ", query)}] and value [{string.Join(", ", value)}] are not heads-first " +
+                    "[B, H, T, D] tensors or grouped-query [B, kvH, G, T, D] over [B, kvH, (1,) S, D]");
         }
     }
 

@@ -1,69 +1,165 @@
+using System.Numerics.Tensors;
+
 namespace Sieve.Host.Onnx.Bridge;
 
 /// <summary>
-/// Turns an attention node's mask into valid key counts per batch row. Supported: none; an additive float mask
-/// broadcast over heads and queries ([B, T], [B, 1, T], [B, 1, 1, T]) holding 0 for kept keys and a large negative value
-/// for padding; a 0/1 or boolean key-padding mask of those shapes; int32 key lengths [B]. The padding must be at the
-/// end of each row; anything else (attention biases, holes) is refused with a message rather than computed wrongly.
+/// Turns an attention node's mask into <see cref="KeyBounds"/>: each batch row's valid keys [start, end) and whether the
+/// mask is causal. Supported: none; int32 key lengths [B]; a key-padding mask broadcast over heads and queries
+/// ([B, S], [B, 1, S], [B, 1, 1, S], ...), additive float (0 kept, below −1000 masked), 0/1 integer or boolean; an
+/// additive float mask per query ([B, T, S], [B, 1, T, S], [B, 1, 1, T, S]) that is key padding, optionally intersected
+/// with a causal mask whose queries follow a KV cache (query i of T sees keys up to i + S − T). The valid keys of a
+/// row must be contiguous (left and right padding); anything else (attention biases, holes, other structures) is
+/// refused with a message rather than computed wrongly. A per-query mask is checked in full (vectorized, a few
+/// milliseconds for 8 × 1000 × 1000), so a wrong guess is impossible.
 /// </summary>
 internal static class MaskReader
 {
     private const int Float = 1, Int32 = 6, Int64 = 7, Bool = 9;
 
-    public static int[] KeyLengths(OrtTensor? mask, int batch, int keys)
+    /// <summary>Below this an additive mask value counts as masked.</summary>
+    private const float Masked = -1000f;
+
+    public static KeyBounds Read(OrtTensor? mask, int batch, int queries, int keys)
     {
-        var lengths = new int[batch];
+        var starts = new int[batch];
+        var ends = new int[batch];
         if (mask is not { } m)
         {
-            Array.Fill(lengths, keys);
-            return lengths;
+            Array.Fill(ends, keys);
+            return new KeyBounds(starts, ends, false);
         }
         if (m.Shape.Length == 1 && m.ElementType == Int32 && m.Shape[0] == batch)
         {
-            m.Span<int>().CopyTo(lengths);
-            foreach (var length in lengths)
+            m.Span<int>().CopyTo(ends);
+            foreach (var length in ends)
             {
                 if (length < 0 || length > keys)
                 {
                     throw new NotSupportedException($"key length {length} is outside [0, {keys}]");
                 }
             }
-            return lengths;
+            return new KeyBounds(starts, ends, false);
         }
-        if (m.Shape.Length is < 2 or > 4 || m.Shape[0] != batch || m.Shape[^1] != keys || m.ElementCount != (long)batch * keys)
+        if (m.Shape.Length is >= 2 and <= 5 && m.Shape[0] == batch && m.Shape[^1] == keys && m.ElementCount == (long)batch * keys)
         {
-            throw new NotSupportedException($"mask shape [{string.Join(", ", m.Shape)}] is not a key-padding mask [batch, (1, 1,) keys] for batch {batch} and {keys} keys");
-        }
-        for (var b = 0; b < batch; b++)
-        {
-            lengths[b] = m.ElementType switch
+            for (var b = 0; b < batch; b++)
             {
-                Float => PrefixLength(m.Span<float>().Slice(b * keys, keys), x => x == 0f, x => x < -1000f),
-                Int32 => PrefixLength(m.Span<int>().Slice(b * keys, keys), x => x == 1, x => x == 0),
-                Int64 => PrefixLength(m.Span<long>().Slice(b * keys, keys), x => x == 1, x => x == 0),
-                Bool => PrefixLength(m.Span<byte>().Slice(b * keys, keys), x => x != 0, x => x == 0),
-                _ => throw new NotSupportedException($"mask element type {m.ElementType} is not supported"),
-            };
+                (starts[b], ends[b]) = m.ElementType switch
+                {
+                    Float => Window(m.Span<float>().Slice(b * keys, keys)),
+                    Int32 => Window(m.Span<int>().Slice(b * keys, keys), x => x == 1, x => x == 0),
+                    Int64 => Window(m.Span<long>().Slice(b * keys, keys), x => x == 1, x => x == 0),
+                    Bool => Window(m.Span<byte>().Slice(b * keys, keys), x => x != 0, x => x == 0),
+                    _ => throw new NotSupportedException($"mask element type {m.ElementType} is not supported"),
+                };
+            }
+            return new KeyBounds(starts, ends, false);
         }
-        return lengths;
+        if (m.ElementType == Float && m.Shape.Length is >= 3 and <= 5 && m.Shape[0] == batch && m.Shape[^2] == queries && m.Shape[^1] == keys
+            && m.ElementCount == (long)batch * queries * keys)
+        {
+            return PerQuery(m.Span<float>(), batch, queries, keys);
+        }
+        throw new NotSupportedException($"mask shape [{string.Join(", ", m.Shape)}] is neither a key-padding mask [batch, (1, 1,) keys] nor an additive " +
+            $"mask [batch, (1, 1,) queries, keys] for batch {batch}, {queries} queries and {keys} keys");
     }
 
-    private static int PrefixLength<T>(ReadOnlySpan<T> row, Func<T, bool> kept, Func<T, bool> masked)
+    /// <summary>
+    /// A float mask [B, T, S]: each row's window is read from its last query (which sees every valid key under a causal
+    /// mask), then every query of the row is checked against the causal hypothesis, else against plain key padding.
+    /// </summary>
+    private static KeyBounds PerQuery(ReadOnlySpan<float> mask, int batch, int queries, int keys)
     {
-        var length = 0;
-        while (length < row.Length && kept(row[length]))
+        var starts = new int[batch];
+        var ends = new int[batch];
+        for (var b = 0; b < batch; b++)
         {
-            length++;
+            (starts[b], ends[b]) = Window(mask.Slice(((b * queries) + queries - 1) * keys, keys));
         }
-        for (var j = length; j < row.Length; j++)
+        foreach (var causal in (ReadOnlySpan<bool>)[true, false])
         {
-            if (!masked(row[j]))
+            if (Matches(mask, starts, ends, queries, keys, causal, out _))
             {
-                throw new NotSupportedException(kept(row[j])
-                    ? $"the mask keeps key {j} after masking key {length}: only padding at the end is supported"
+                return new KeyBounds(starts, ends, causal);
+            }
+        }
+        Matches(mask, starts, ends, queries, keys, causal: false, out var why);
+        throw new NotSupportedException($"the mask is neither key padding nor causal with key padding: {why}; attention biases are not supported");
+    }
+
+    private static bool Matches(ReadOnlySpan<float> mask, int[] starts, int[] ends, int queries, int keys, bool causal, out string why)
+    {
+        for (var b = 0; b < starts.Length; b++)
+        {
+            for (var i = 0; i < queries; i++)
+            {
+                var row = mask.Slice(((b * queries) + i) * keys, keys);
+                var end = causal ? Math.Min(ends[b], i + 1 + keys - queries) : ends[b];
+                var start = Math.Min(starts[b], Math.Max(0, end));
+                end = Math.Max(start, end);
+                if (!AllMasked(row[..start]) || !AllKept(row[start..end]) || !AllMasked(row[end..]))
+                {
+                    why = $"batch row {b}, query {i} does not keep exactly keys [{start}, {end})";
+                    return false;
+                }
+            }
+        }
+        why = "";
+        return true;
+    }
+
+    private static bool AllMasked(ReadOnlySpan<float> values) => values.IsEmpty || TensorPrimitives.Max(values) < Masked;
+
+    private static bool AllKept(ReadOnlySpan<float> values) => values.IsEmpty || TensorPrimitives.MaxMagnitude(values) == 0f;
+
+    /// <summary>The kept keys [start, end) of an additive float row; (0, 0) when every key is masked.</summary>
+    private static (int Start, int End) Window(ReadOnlySpan<float> row)
+    {
+        var start = 0;
+        while (start < row.Length && row[start] < Masked)
+        {
+            start++;
+        }
+        var end = row.Length;
+        while (end > start && row[end - 1] < Masked)
+        {
+            end--;
+        }
+        if (start == end)
+        {
+            return (0, 0);
+        }
+        if (!AllKept(row[start..end]))
+        {
+            var at = start + TensorPrimitives.IndexOfMaxMagnitude(row[start..end]);
+            throw new NotSupportedException(row[at] < Masked
+                ? $"the mask keeps keys on both sides of masked key {at}: only padding at the start or end is supported"
+                : $"mask value {row[at]} at key {at} is neither 'kept' nor 'masked': attention biases are not supported");
+        }
+        return (start, end);
+    }
+
+    private static (int Start, int End) Window<T>(ReadOnlySpan<T> row, Func<T, bool> kept, Func<T, bool> masked)
+    {
+        var start = 0;
+        while (start < row.Length && masked(row[start]))
+        {
+            start++;
+        }
+        var end = row.Length;
+        while (end > start && masked(row[end - 1]))
+        {
+            end--;
+        }
+        for (var j = start; j < end; j++)
+        {
+            if (!kept(row[j]))
+            {
+                throw new NotSupportedException(masked(row[j])
+                    ? $"the mask keeps keys on both sides of masked key {j}: only padding at the start or end is supported"
                     : $"mask value {row[j]} at key {j} is neither 'kept' nor 'masked': attention biases are not supported");
             }
         }
-        return length;
+        return start == end ? (0, 0) : (start, end);
     }
 }

@@ -96,10 +96,64 @@ internal static class AttentionFinder
         }
         nodes.Add(scores);
         var (heads, headSize) = HeadsOf(index, scores.Input[0]);
-        var keyTranspose = index.Producer(scores.Input[1]) is { OpType: "Transpose" } transpose && index.OnlyFeeds(transpose.Output[0], scores)
-            && transpose.Attribute.FirstOrDefault(a => a.Name == "perm")?.Ints is [0, 2, 3, 1] ? transpose : null;
-        var attributes = new AttentionNodeAttributes(AttentionNodeAttributes.HeadsFirst, KeyTransposed: keyTranspose is null, heads, heads, headSize, scale, Causal: false, layer);
-        return new AttentionMatch("MatMul-Softmax-MatMul", nodes, scores.Input[0], scores.Input[1], weighted.Input[1], mask, weighted.Output[0], attributes, keyTranspose);
+        var (key, value) = (scores.Input[1], weighted.Input[1]);
+        NodeProto? keyTranspose = null;
+        var keyTransposed = true;
+        if (index.Producer(key) is { OpType: "Transpose" } transpose && index.OnlyFeeds(transpose.Output[0], scores)
+            && transpose.Attribute.FirstOrDefault(a => a.Name == "perm")?.Ints is { } perm)
+        {
+            if (perm is [0, 2, 3, 1])
+            {
+                keyTranspose = transpose;
+                keyTransposed = false;
+            }
+            else if (SwapsLastTwo(perm))
+            {
+                // Kᵀ = Transpose(K) swapping the last two axes: the node reads K itself and the Transpose goes.
+                nodes.Add(transpose);
+                key = transpose.Input[0];
+                keyTransposed = false;
+                if (perm.Count == 5 && UnsqueezedAtAxis2(index, key, transpose) is { } keyUnsqueeze
+                    && UnsqueezedAtAxis2(index, value, weighted) is { } valueUnsqueeze)
+                {
+                    // Grouped-query attention: Q [B, kvH, G, T, D] against K and V [B, kvH, 1, S, D], unsqueezed from
+                    // [B, kvH, S, D] (often the KV cache's present tensors): the node reads those directly.
+                    nodes.Add(keyUnsqueeze);
+                    nodes.Add(valueUnsqueeze);
+                    key = keyUnsqueeze.Input[0];
+                    value = valueUnsqueeze.Input[0];
+                }
+            }
+        }
+        var attributes = new AttentionNodeAttributes(AttentionNodeAttributes.HeadsFirst, keyTransposed, heads, heads, headSize, scale, Causal: false, layer);
+        return new AttentionMatch("MatMul-Softmax-MatMul", nodes, scores.Input[0], key, value, mask, weighted.Output[0], attributes, keyTranspose);
+    }
+
+    private static bool SwapsLastTwo(Google.Protobuf.Collections.RepeatedField<long> perm)
+    {
+        if (perm.Count < 3 || perm[^1] != perm.Count - 2 || perm[^2] != perm.Count - 1)
+        {
+            return false;
+        }
+        for (var i = 0; i < perm.Count - 2; i++)
+        {
+            if (perm[i] != i)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The Unsqueeze(x, axes = [2]) that makes <paramref name="tensor"/> and feeds only <paramref name="consumer"/>, or null.</summary>
+    private static NodeProto? UnsqueezedAtAxis2(GraphIndex index, string tensor, NodeProto consumer)
+    {
+        if (index.Producer(tensor) is not { OpType: "Unsqueeze" } unsqueeze || !index.OnlyFeeds(tensor, consumer))
+        {
+            return null;
+        }
+        var axes = unsqueeze.Input.Count > 1 ? index.Constant(unsqueeze.Input[1]) : unsqueeze.Attribute.FirstOrDefault(a => a.Name == "axes")?.Ints.Select(i => (double)i).ToArray();
+        return axes is [2] ? unsqueeze : null;
     }
 
     /// <summary>Heads and head size of a [B, H, S, D] query made by Reshape(x, [.., .., H, D]) → Transpose(0, 2, 1, 3), if constant.</summary>

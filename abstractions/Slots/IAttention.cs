@@ -28,4 +28,34 @@ public interface IAttention
     /// <param name="context">State shared by the run's operator calls.</param>
     void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
         ReadOnlySpan<int> keyLengths, TensorView<float> output, OperatorRunContext context);
+
+    /// <summary>
+    /// Computes <c>softmax(scale · Q·Kᵀ + mask) · V</c> where the valid keys of batch row b are
+    /// [<paramref name="keyStarts"/>[b], <paramref name="keyEnds"/>[b]): padding before them (left-padded prompts) and
+    /// after them is masked. The host calls this overload; the default implementation passes inputs without left
+    /// padding to the other overload and refuses the rest.
+    /// </summary>
+    /// <param name="shape">The node's description; <see cref="AttentionShape.Causal"/> is also set when the node's mask
+    /// turns out at run time to be causal (query i sees keys up to i + keyLength − queryLength).</param>
+    /// <param name="query">[batch, queryHeads, queryLength, headSize]; query head h uses key/value head h / (queryHeads / keyValueHeads).</param>
+    /// <param name="key">[batch, keyValueHeads, keyLength, headSize].</param>
+    /// <param name="value">[batch, keyValueHeads, keyLength, headSize].</param>
+    /// <param name="keyStarts">First valid key per batch row; length = batch.</param>
+    /// <param name="keyEnds">One past the last valid key per batch row; length = batch.</param>
+    /// <param name="output">[batch, queryHeads, queryLength, headSize], written entirely by the call; a query that sees
+    /// no key (a padding query of a left-padded row) gets a finite value that is never used.</param>
+    /// <param name="context">State shared by the run's operator calls.</param>
+    /// <exception cref="NotSupportedException">A key start is not 0 and the implementation does not support left padding.</exception>
+    void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
+        ReadOnlySpan<int> keyStarts, ReadOnlySpan<int> keyEnds, TensorView<float> output, OperatorRunContext context)
+    {
+        foreach (var start in keyStarts)
+        {
+            if (start != 0)
+            {
+                throw new NotSupportedException($"{GetType().Name} does not support keys masked at the start of a row (left padding).");
+            }
+        }
+        Compute(shape, query, key, value, keyEnds, output, context);
+    }
 }

@@ -41,6 +41,9 @@ public sealed class JobOptions
     /// <summary><c>search</c>: the corpus's original JSONL, used only to print the text of hits.</summary>
     public string? Documents { get; set; }
 
+    /// <summary><c>search</c> with <c>sparse</c>: keep each query's heaviest terms only (0: every term the head keeps).</summary>
+    public int QueryTerms { get; set; }
+
     /// <summary><c>search</c>: hits per query.</summary>
     public int TopK { get; set; } = 10;
 

@@ -108,6 +108,10 @@ public sealed class SieveOptionsValidator : IValidateOptions<SieveOptions>
                     ? $"{key}:Corpus is empty: a bm25 search job needs the documents JSONL ({{\"id\", \"text\"}} a line) to index."
                     : $"{key}:Corpus is empty: a dense search job needs the embeddings JSONL to search (an embed job's output).");
             }
+            if (job.QueryTerms < 0)
+            {
+                errors.Add($"{key}:QueryTerms = {job.QueryTerms} is invalid: must be 0 (all) or positive.");
+            }
             if (job.TopK is < 1 or > 10_000)
             {
                 errors.Add($"{key}:TopK = {job.TopK} is invalid: must be between 1 and 10000.");

@@ -74,14 +74,20 @@ internal sealed class RetrievalEvaluation(SieveOptions options, ConfigPaths path
             var bm25Queries = bm25.Prepare(queryTexts);
             var perQueryAnalysis = clock.Elapsed.TotalMilliseconds / queryTexts.Count;
 
+            var sparseBuild = encoderSeconds + headSeconds + indexSeconds;
+            var sparseEncode = perQueryEncoder + queryHeadSeconds * 1000 / queryTexts.Count;
             var systems = new List<RetrievalSystemResult>
             {
-                Measure("sparse", sparse, SparseRetriever.FromVectors(queries.Sparse), data, settings.K,
-                    encoderSeconds + headSeconds + indexSeconds, perQueryEncoder + queryHeadSeconds * 1000 / queryTexts.Count, log),
+                Measure("sparse", sparse, SparseRetriever.FromVectors(queries.Sparse, 0), data, settings.K, sparseBuild, sparseEncode, log),
                 Measure("dense", dense, [.. queries.Dense.Select(v => new SearchQuery(v))], data, settings.K,
                     encoderSeconds, perQueryEncoder, log),
                 Measure("bm25", bm25, bm25Queries, data, settings.K, bm25Seconds, perQueryAnalysis, log),
             };
+            if (settings.QueryTerms > 0)
+            {
+                systems.Insert(1, Measure($"sparse-q{settings.QueryTerms}", sparse, SparseRetriever.FromVectors(queries.Sparse, settings.QueryTerms), data,
+                    settings.K, sparseBuild, sparseEncode, log) with { Description = $"the same index, each query cut to its {settings.QueryTerms} heaviest terms" });
+            }
             var notes = new List<string>
             {
                 "No trained SPLADE/LexLIP head ships in any registry reachable here: the sparse system is untrained for retrieval " +

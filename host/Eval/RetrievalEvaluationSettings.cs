@@ -6,4 +6,5 @@ internal sealed record RetrievalEvaluationSettings(
     string Model,
     string Head,
     IReadOnlyDictionary<string, string> HeadOptions,
+    int QueryTerms = 0,
     int K = 100);

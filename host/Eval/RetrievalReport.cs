@@ -21,11 +21,11 @@ internal sealed record RetrievalReport(
         text.AppendLine(CultureInfo.InvariantCulture, $"Retrieval on {Collection}: {Documents:N0} documents, {Queries:N0} queries, {Judgements:N0} relevant pairs");
         text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Machine}");
         text.AppendLine();
-        text.AppendLine("system   nDCG@10  Recall@100  MRR@10  search p50 ms  search p99 ms  query encode ms  index MB  build s  no terms");
+        text.AppendLine("system     nDCG@10  Recall@100  MRR@10  search p50 ms  search p99 ms  query encode ms  index MB  build s  no terms");
         foreach (var s in Systems)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"{s.System,-8} {s.Ndcg10,7:F3}  {s.Recall100,10:F3}  {s.Mrr10,6:F3}  {s.SearchP50Ms,13:F3}  {s.SearchP99Ms,13:F3}  {s.QueryEncodeMs,15:F3}  {s.IndexBytes / 1e6,8:F2}  {s.BuildSeconds,7:F1}  {s.Unanswerable,8}");
+                $"{s.System,-10} {s.Ndcg10,7:F3}  {s.Recall100,10:F3}  {s.Mrr10,6:F3}  {s.SearchP50Ms,13:F3}  {s.SearchP99Ms,13:F3}  {s.QueryEncodeMs,15:F3}  {s.IndexBytes / 1e6,8:F2}  {s.BuildSeconds,7:F1}  {s.Unanswerable,8}");
         }
         text.AppendLine();
         foreach (var s in Systems)

@@ -74,7 +74,7 @@ internal static class PipelineCatalog
                     return new IndexPipeline(lexical, encoder, sparseIndex, indexPath, summary);
                 }
                 var reader = OpenIndex(sparseIndex, indexPath, lexical.Origin, $"{key}:Index");
-                return new SearchPipeline(new SparseRetriever(lexical, encoder, reader, new FileInfo(indexPath).Length, $"sparse ({headChoice}, {indexChoice})"),
+                return new SearchPipeline(new SparseRetriever(lexical, encoder, reader, new FileInfo(indexPath).Length, $"sparse ({headChoice}, {indexChoice})", job.QueryTerms),
                     job.TopK, job.PrintHits, documentText, summary);
             }
             catch

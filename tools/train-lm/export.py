@@ -265,10 +265,19 @@ def main():
                    "lr": args.get("lr"), "weight_decay": args.get("wd"), "warmup_steps": args.get("warmup"),
                    "schedule": "linear warmup, cosine over training time to min_lr_frac*lr",
                    "min_lr_frac": args.get("min_lr_frac"), "batch_tokens": args.get("batch_tokens"),
-                   "synthetic_retrieval_fraction": args.get("synth_frac"), "precision": "bf16 autocast",
+                   "synthetic_retrieval_fraction": args.get("synth_frac"),
+                   "synthetic_retrieval": {"rows": args.get("synth_frac"), "passkey_share": args.get("passkey_share", 0.5),
+                                           "packing": "several examples per row, log-uniform lengths 128..ctx, "
+                                                      "at most one pass key and no repeated key name per row"
+                                           if "answer_weight" in args else "one example at the end of a row",
+                                           "answer_loss_weight": args.get("answer_weight", 1.0),
+                                           "copy_rows": args.get("copy_frac", 0.0)},
+                   "precision": "bf16 autocast",
                    "seed": args.get("seed"), "script": "tools/train-lm/train.py"},
         "training": {"steps": ck["step"], "tokens_seen": ck["tokens_seen"], "train_seconds": round(ck["train_seconds"]),
-                     "best_val_loss_during_training": ck["best_val"], "history": ck["history"]},
+                     "best_val_loss_during_training": ck["best_val"],
+                     "checkpoint_selection": ck.get("selection", "lowest held-out val loss (best.pt)"),
+                     "history": ck["history"]},
         "data": data,
         "onnx": {"opset": 17, "weights": "fp16 initializers + Cast to float32, compute float32",
                  "attention": "Q [B,H,T,hd] -> [B,kvH,group,T,hd]; K present -> [B,kvH,1,hd,S]; "

@@ -2,7 +2,7 @@
 # What the lead runs on the GPU machine (repository root is the working directory):
 #   bash tools/train-lm/run-on-gpu.sh DATA_DIR MINUTES OUT_DIR [--resume] [--total-minutes N] [--ctx N] [--no-compile]
 # Trains for MINUTES (checkpoints in $CKPT, default /tmp/sieve-lm-ckpt, which survives between back-to-back
-# calls), then evaluates the best checkpoint, exports + verifies the ONNX model and copies to OUT_DIR:
+# calls), then evaluates the selected checkpoint (select.pt, else best.pt), exports + verifies the ONNX model and copies to OUT_DIR:
 # model.onnx, vocab.json, merges.txt, tokenizer_config.json, manifest.json, eval.json, train.log (7 files).
 # MINUTES=0 skips training (re-export/eval of the existing checkpoint).
 set -euo pipefail
@@ -37,9 +37,13 @@ if [ "$MIN" != "0" ]; then
     fi
   fi
 fi
-python3 "$HERE/eval.py" --ckpt "$CKPT/best.pt" --data "$DATA" --out "$MODEL/eval.json"
+# the exported checkpoint: select.pt (best pass-key probe among evals within --select-tolerance of the best
+# val loss, see train.py); best.pt (lowest val loss) if there is no select.pt (older runs)
+SEL="$CKPT/select.pt"; [ -f "$SEL" ] || SEL="$CKPT/best.pt"
+echo "exporting $SEL"
+python3 "$HERE/eval.py" --ckpt "$SEL" --data "$DATA" --out "$MODEL/eval.json"
 cp "$CKPT/train.log" "$MODEL/train.log"
-python3 "$HERE/export.py" --ckpt "$CKPT/best.pt" --data "$DATA" --out "$MODEL" --eval-json "$MODEL/eval.json"
+python3 "$HERE/export.py" --ckpt "$SEL" --data "$DATA" --out "$MODEL" --eval-json "$MODEL/eval.json"
 cp "$MODEL"/model.onnx "$MODEL"/vocab.json "$MODEL"/merges.txt "$MODEL"/tokenizer_config.json \
    "$MODEL"/manifest.json "$MODEL"/eval.json "$MODEL"/train.log "$OUTDIR"/
 ls -la "$OUTDIR"

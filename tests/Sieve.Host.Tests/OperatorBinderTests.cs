@@ -62,7 +62,7 @@ public class OperatorBinderTests
     [Fact]
     public void Check_NoImplementationAnywhere_SaysNoPluginRegistersOne()
     {
-        var error = Assert.Single(Check(new() { ["Sieve:Operators:kv-cache:Use"] = "mixed-precision" }));
+        var error = Assert.Single(Check(new() { ["Sieve:Operators:lm-head:Use"] = "flash-head" }));
         Assert.Contains("Available: none (no plugin in", error, StringComparison.Ordinal);
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Sieve.Abstractions;
 using Sieve.Host.Tests.Testing;
 
 namespace Sieve.Host.Tests;
@@ -141,7 +142,7 @@ public class SieveCommandTests
     {
         using var folder = new TempFolder();
         var result = RunEmbedJob(folder, Sentences(2), null, "--set", "Sieve:Jobs:0:Pipeline=embedd", "--set", "Sieve:Jobs:0:BatchSize=0");
-        AssertInvalid(result, "Sieve:Jobs:0:Pipeline = 'embedd' is not a pipeline. Available: embed, search.");
+        AssertInvalid(result, "Sieve:Jobs:0:Pipeline = 'embedd' is not a pipeline. Available: embed, search, index, generate.");
         AssertInvalid(result, "Sieve:Jobs:0:BatchSize = 0 is invalid");
         Assert.False(Directory.Exists(folder.File("out")));
     }
@@ -230,7 +231,7 @@ public class SieveCommandTests
         Assert.Contains("    sparse-index/memory", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Refused (2):", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Broken.dll: not a .NET assembly", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Sieve.TestPlugins.OldContract.dll: contract version mismatch: built against 0.9, this host has 1.0", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Sieve.TestPlugins.OldContract.dll: contract version mismatch: built against 0.9, this host has {SieveContract.Text}", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

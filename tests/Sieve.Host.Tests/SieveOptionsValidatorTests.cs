@@ -23,7 +23,7 @@ public class SieveOptionsValidatorTests
     {
         var options = Valid();
         options.Jobs[0].Pipeline = "embedd";
-        Assert.Equal(["Sieve:Jobs:0:Pipeline = 'embedd' is not a pipeline. Available: embed, search."], Errors(options));
+        Assert.Equal(["Sieve:Jobs:0:Pipeline = 'embedd' is not a pipeline. Available: embed, search, index, generate."], Errors(options));
     }
 
     [Fact]

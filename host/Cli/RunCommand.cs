@@ -59,6 +59,10 @@ internal sealed class RunCommand(
         var key = $"Sieve:Jobs:{index}";
         var run = new JobRun(job.Name, paths.Resolve(job.Input), $"{key}:Input",
             commandLine.Shard.OutputPath(paths.Resolve(job.Output)), $"{key}:Output", job.BatchSize, job.StopOnError, commandLine.Shard);
+        if (!commandLine.Shard.IsWhole && string.Equals(job.Pipeline, PipelineCatalog.Index, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new SieveException($"Job {job.Name} ({key}) builds one inverted index from every document: run it without --shard.");
+        }
         run.RequireInput(); // before the model is loaded
         using var pipeline = PipelineCatalog.Create(index, settings, paths, operators, services);
         var logger = loggers.CreateLogger("Sieve.Job");

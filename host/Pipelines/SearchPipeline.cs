@@ -52,12 +52,7 @@ internal sealed class SearchPipeline : IJobPipeline
             {
                 throw new RecordException($"query cannot be searched: {problem}");
             }
-            var hits = _retriever.Search(queries[i], _topK);
-            if (hits.Length == 0)
-            {
-                throw new RecordException("no document shares a term with the query: none of its terms is in the index");
-            }
-            results[i] = new SearchHitsLine(batch[i], hits);
+            results[i] = new SearchHitsLine(batch[i], _retriever.Search(queries[i], _topK));
         }
         foreach (var result in results)
         {
@@ -72,6 +67,11 @@ internal sealed class SearchPipeline : IJobPipeline
                     writer.WriteEndObject();
                 }
                 writer.WriteEndArray();
+                if (result.Hits.Length == 0)
+                {
+                    // A question the corpus cannot answer is an answer, not a bad record.
+                    writer.WriteString("note", "no document shares a term with the query");
+                }
             });
             if (_printHits > 0)
             {
@@ -84,6 +84,10 @@ internal sealed class SearchPipeline : IJobPipeline
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Query {result.Query.Record.Id}: {(string)result.Query.Work}");
+        if (result.Hits.Length == 0)
+        {
+            text.AppendLine("  (no document shares a term with the query)");
+        }
         foreach (var hit in result.Hits.Take(_printHits))
         {
             var document = _documentText.TryGetValue(hit.Id, out var docText) ? "  " + docText : "";

@@ -110,4 +110,18 @@ public class RetrievalCommandTests
         Assert.NotEqual(0, duplicate.ExitCode);
         Assert.Contains("line 5, id \"boat\": duplicate document id", duplicate.Stderr + duplicate.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Index_WithShard_IsRefusedBeforeAnythingRuns()
+    {
+        using var folder = new TempFolder();
+        folder.Write("docs.jsonl", Documents());
+        var config = TestConfig.Write(folder, TestConfig.Sieve(Plugins, jobs: [Job("index", "index", "docs.jsonl", "out/vectors.jsonl")]));
+
+        var result = SieveProcess.Run("run", "--config", config, "--shard", "0/2");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("builds one inverted index from every document: run it without --shard", result.Stderr + result.Stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.File("out/docs.sparse")));
+    }
 }

@@ -57,7 +57,10 @@ public class SieveCommandTests
         string TopHit(string file, string query) =>
             ReadJsonl(folder.File(file)).Single(h => h.GetProperty("id").GetString() == query).GetProperty("hits")[0].GetProperty("doc").GetString()!;
         Assert.StartsWith("weather-", TopHit("hits.jsonl", "q3"), StringComparison.Ordinal);
-        Assert.StartsWith("weather-", TopHit("hits-sparse.jsonl", "q3"), StringComparison.Ordinal);
+        // The untrained sparse head ranks both sentences that say "rain" first.
+        var sparseTop = ReadJsonl(folder.File("hits-sparse.jsonl")).Single(h => h.GetProperty("id").GetString() == "q3")
+            .GetProperty("hits").EnumerateArray().Take(2).Select(h => h.GetProperty("doc").GetString()).Order().ToList();
+        Assert.Equal(["travel-5", "weather-1"], sparseTop);
         Assert.Equal("travel-1", TopHit("hits-bm25.jsonl", "q1"));
         // No sample sentence shares a word with "What should I cook for dinner tonight?": an empty answer, noted.
         var unanswered = ReadJsonl(folder.File("hits-bm25.jsonl")).Single(h => h.GetProperty("id").GetString() == "q2");

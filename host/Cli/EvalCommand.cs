@@ -4,7 +4,6 @@ using Sieve.Abstractions;
 using Sieve.Host.Bench;
 using Sieve.Host.Configuration;
 using Sieve.Host.Operators;
-using Sieve.Host.Operators.KvCache;
 using Sieve.Host.Eval;
 using Sieve.Host.Pipelines;
 using Sieve.Host.Plugins;
@@ -77,8 +76,7 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         using (model)
         {
             var folder = Path.GetDirectoryName(paths.Resolve(modelOptions.Path))!;
-            var cache = kvCache is null ? new DenseKvCache() : (IKvCache)kvCache.Create(services);
-            var evaluation = new LmEvaluation(model, tokenizer, cache);
+            var evaluation = new LmEvaluation(model, tokenizer, PipelineCatalog.KvCache(kvCache, services));
             var contexts = commandLine.Flags.TryGetValue("--contexts", out var text)
                 ? text.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList()
                 : new List<int> { 1024, 4096, model.Context }.Where(c => c <= model.Context).Distinct().ToList();

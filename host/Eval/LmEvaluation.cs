@@ -31,16 +31,19 @@ internal sealed class LmEvaluation(CausalLm model, LmTokenizer tokenizer, IKvCac
             var clock = Stopwatch.StartNew();
             var logits = new float[context * model.VocabularySize];
             double loss = 0;
+            var ids = new long[context];
+            var positions = new long[context];
+            var mask = new long[context];
+            for (var t = 0; t < context; t++)
+            {
+                positions[t] = t;
+                mask[t] = 1;
+            }
             for (var w = 0; w < windows; w++)
             {
-                var ids = new long[context];
-                var positions = new long[context];
-                var mask = new long[context];
                 for (var t = 0; t < context; t++)
                 {
                     ids[t] = tokens[w * context + t];
-                    positions[t] = t;
-                    mask[t] = 1;
                 }
                 using var buffer = cache.Allocate(model.Layers, 1, model.KeyValueHeads, context, model.HeadSize);
                 model.Run(ids, positions, mask, 1, context, buffer, logits);

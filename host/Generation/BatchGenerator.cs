@@ -112,7 +112,7 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
         private readonly Random _random = new(request.Seed);
         private readonly List<int> _tokens = [];
         private readonly int _limit = Math.Min(request.MaxNewTokens, room);
-        private string _text = "";
+        private string? _text;
         private string? _reason;
 
         public bool Finished => _reason is not null;
@@ -126,15 +126,19 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
                 _reason = "stop";
                 return token;
             }
-            _text = tokenizer.Decode(_tokens.ToArray());
-            foreach (var stop in request.StopStrings)
+            // Stop strings need the text so far; without any, the text is decoded once, at the end.
+            if (request.StopStrings.Count > 0)
             {
-                var at = _text.IndexOf(stop, StringComparison.Ordinal);
-                if (at >= 0)
+                var text = tokenizer.Decode(_tokens.ToArray());
+                foreach (var stop in request.StopStrings)
                 {
-                    _text = _text[..at];
-                    _reason = "stop";
-                    return token;
+                    var at = text.IndexOf(stop, StringComparison.Ordinal);
+                    if (at >= 0)
+                    {
+                        _text = text[..at];
+                        _reason = "stop";
+                        return token;
+                    }
                 }
             }
             if (_tokens.Count >= _limit)
@@ -144,6 +148,9 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
             return token;
         }
 
-        public GenerationResult Result() => new(_text, _tokens, _reason ?? "length");
+        public GenerationResult Result() => new(_text ?? Text(), _tokens, _reason ?? "length");
+
+        /// <summary>The generated text; a final stop token is not part of it.</summary>
+        private string Text() => tokenizer.Decode(_reason == "stop" ? _tokens.ToArray().AsSpan(0, _tokens.Count - 1) : _tokens.ToArray());
     }
 }

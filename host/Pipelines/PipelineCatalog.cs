@@ -111,10 +111,13 @@ internal static class PipelineCatalog
         IServiceProvider services)
     {
         var (model, tokenizer) = LoadCausalLm(options, paths, job.Model, attention, services);
-        var cache = kvCache is null ? new DenseKvCache() : (IKvCache)kvCache.Create(services);
-        var generator = new BatchGenerator(model, tokenizer, cache);
+        var generator = new BatchGenerator(model, tokenizer, KvCache(kvCache, services));
         return new GeneratePipeline(model, tokenizer, generator, new GenerationDefaults(job.MaxNewTokens, job.Temperature, job.TopP, job.Seed));
     }
+
+    /// <summary>The chosen KV cache, or the built-in dense one when none is chosen.</summary>
+    public static IKvCache KvCache(BoundOperator? choice, IServiceProvider services) =>
+        choice is null ? new DenseKvCache() : (IKvCache)choice.Create(services);
 
     /// <summary>Loads a configured causal LM and its tokenizer, with <paramref name="attention"/> substituted if given.</summary>
     public static (CausalLm Model, LmTokenizer Tokenizer) LoadCausalLm(SieveOptions options, ConfigPaths paths, string modelName,

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using Sieve.Abstractions;
 
@@ -13,45 +12,25 @@ namespace Sieve.Plugins.Heads;
 /// does). The two heads differ only by that buffer: its allocation, its write and its re-read.
 /// Thread-safe; holds no per-call buffer between calls.
 /// </summary>
-internal sealed class DenseLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options) : ILexicalEncoder
+internal sealed class DenseLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options) : PackedLexicalEncoder(packed, options)
 {
     /// <summary>Terms per chunk of the pooling pass (16 KiB of a logits row, in L1).</summary>
     internal const int PoolChunk = 4096;
 
-    private readonly int[] _excluded = packed.Projection.ExcludedTerms.ToArray();
-    private PackedVocabulary? _packed = packed;
-
-    /// <summary>Use Vector256 where the hardware has it; tests turn it off to check the scalar path.</summary>
-    internal bool Vectorized { get; init; } = true;
-
-    public void Encode(TensorView<float> hidden, ReadOnlySpan<int> lengths, Span<SparseVector> output)
+    protected override void ComputeWeights(PackedVocabulary vocabularyPanels, LexicalBatch batch, float[] weights)
     {
-        var vocabularyPanels = Volatile.Read(ref _packed);
-        ObjectDisposedException.ThrowIf(vocabularyPanels is null, this);
-        var projection = vocabularyPanels.Projection;
-        using var batch = LexicalBatch.Open(hidden, lengths, output, projection);
-        var vocabulary = projection.VocabularySize;
+        var vocabulary = vocabularyPanels.Projection.VocabularySize;
         var rows = (long)batch.Batch * batch.Sequence;
         if (rows * vocabulary > Array.MaxLength)
         {
+#pragma warning disable CA2208 // The argument at fault is Encode's hidden, which the base class received.
             throw new ArgumentException(
-                $"The dense head cannot hold {rows} × {vocabulary} logits in one array; use lexical-head/fused.", nameof(hidden));
+                $"The dense head cannot hold {rows} × {vocabulary} logits in one array; use lexical-head/fused.", "hidden");
+#pragma warning restore CA2208
         }
         var logits = GC.AllocateUninitializedArray<float>((int)(rows * vocabulary));
         Multiply(vocabularyPanels, batch, logits);
-        var weights = ArrayPool<float>.Shared.Rent(batch.Batch * vocabulary);
-        try
-        {
-            Pool(projection, batch, logits, weights);
-            for (var b = 0; b < batch.Batch; b++)
-            {
-                output[b] = LexicalSelection.Select(weights.AsSpan(b * vocabulary, vocabulary), _excluded, options);
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(weights);
-        }
+        Pool(vocabularyPanels.Projection, batch, logits, weights);
     }
 
     /// <summary>
@@ -114,7 +93,4 @@ internal sealed class DenseLexicalEncoder(PackedVocabulary packed, LexicalHeadOp
             LexicalSelection.WeightsFromMaxLogits(pooled, bias.IsEmpty ? bias : bias.Slice(start, length));
         });
     }
-
-    /// <summary>Releases the packed projection; later <see cref="Encode"/> calls throw <see cref="ObjectDisposedException"/>.</summary>
-    public void Dispose() => Volatile.Write(ref _packed, null);
 }

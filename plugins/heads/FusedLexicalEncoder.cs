@@ -1,4 +1,3 @@
-using System.Buffers;
 using Sieve.Abstractions;
 
 namespace Sieve.Plugins.Heads;
@@ -9,39 +8,19 @@ namespace Sieve.Plugins.Heads;
 /// (in L2) through <see cref="FusedLexicalKernel"/>. The only buffer a call holds is the [batch, vocabulary] maximum
 /// logits (pooled), turned into weights in place; padding rows are never read. Thread-safe.
 /// </summary>
-internal sealed class FusedLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options) : ILexicalEncoder
+internal sealed class FusedLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options) : PackedLexicalEncoder(packed, options)
 {
     /// <summary>Panels per work item (128 terms).</summary>
     internal const int PanelsPerBlock = 8;
 
-    private readonly int[] _excluded = packed.Projection.ExcludedTerms.ToArray();
-    private PackedVocabulary? _packed = packed;
-
-    /// <summary>Use Vector256 where the hardware has it; tests turn it off to check the scalar path.</summary>
-    internal bool Vectorized { get; init; } = true;
-
-    public void Encode(TensorView<float> hidden, ReadOnlySpan<int> lengths, Span<SparseVector> output)
+    protected override void ComputeWeights(PackedVocabulary vocabularyPanels, LexicalBatch batch, float[] weights)
     {
-        var vocabularyPanels = Volatile.Read(ref _packed);
-        ObjectDisposedException.ThrowIf(vocabularyPanels is null, this);
         var projection = vocabularyPanels.Projection;
-        using var batch = LexicalBatch.Open(hidden, lengths, output, projection);
         var vocabulary = projection.VocabularySize;
-        var maxima = ArrayPool<float>.Shared.Rent(batch.Batch * vocabulary);
-        try
+        MaxLogits(vocabularyPanels, batch, weights);
+        for (var b = 0; b < batch.Batch; b++)
         {
-            MaxLogits(vocabularyPanels, batch, maxima);
-            var bias = projection.Bias.Span;
-            for (var b = 0; b < batch.Batch; b++)
-            {
-                var weights = maxima.AsSpan(b * vocabulary, vocabulary);
-                LexicalSelection.WeightsFromMaxLogits(weights, bias);
-                output[b] = LexicalSelection.Select(weights, _excluded, options);
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(maxima);
+            LexicalSelection.WeightsFromMaxLogits(weights.AsSpan(b * vocabulary, vocabulary), projection.Bias.Span);
         }
     }
 
@@ -75,7 +54,4 @@ internal sealed class FusedLexicalEncoder(PackedVocabulary packed, LexicalHeadOp
             }
         });
     }
-
-    /// <summary>Releases the packed projection; later <see cref="Encode"/> calls throw <see cref="ObjectDisposedException"/>.</summary>
-    public void Dispose() => Volatile.Write(ref _packed, null);
 }

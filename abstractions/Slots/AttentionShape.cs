@@ -8,4 +8,9 @@ namespace Sieve.Abstractions;
 /// <param name="Causal">Whether a query may only attend to keys at or before its position.</param>
 /// <param name="Layer">The layer index, for cross-layer state in <see cref="OperatorRunContext"/>.</param>
 [System.Diagnostics.CodeAnalysis.Experimental("SIEVE001")]
-public sealed record AttentionShape(int QueryHeads, int KeyValueHeads, int HeadSize, float Scale, bool Causal, int Layer);
+public sealed record AttentionShape(int QueryHeads, int KeyValueHeads, int HeadSize, float Scale, bool Causal, int Layer)
+{
+    /// <summary>Where the node's tensors live (contract 2.1): an implementation without a CUDA path refuses CUDA nodes in
+    /// <see cref="IAttention.CheckSupport"/>.</summary>
+    public DeviceKind Device { get; init; } = DeviceKind.Cpu;
+}

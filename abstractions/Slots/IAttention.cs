@@ -58,4 +58,29 @@ public interface IAttention
         }
         Compute(shape, query, key, value, keyEnds, output, context);
     }
+
+    /// <summary>
+    /// Computes attention with the key bounds given as tensors on the same device as the other inputs (contract 2.1).
+    /// The host calls this overload for nodes on <see cref="DeviceKind.Cuda"/>: every view is device memory, the call
+    /// enqueues its work on the current stream through the host's <see cref="IGpuDevice"/> and returns without waiting.
+    /// The default implementation runs host views through the span overload and refuses device views.
+    /// </summary>
+    /// <param name="shape">The node's description.</param>
+    /// <param name="query">[batch, queryHeads, queryLength, headSize].</param>
+    /// <param name="key">[batch, keyValueHeads, keyLength, headSize].</param>
+    /// <param name="value">[batch, keyValueHeads, keyLength, headSize].</param>
+    /// <param name="keyStarts">[batch] int32: first valid key per row.</param>
+    /// <param name="keyEnds">[batch] int32: one past the last valid key per row.</param>
+    /// <param name="output">[batch, queryHeads, queryLength, headSize], written entirely.</param>
+    /// <param name="context">State shared by the run's operator calls.</param>
+    /// <exception cref="NotSupportedException">The tensors are on a device the implementation cannot use.</exception>
+    void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
+        TensorView<int> keyStarts, TensorView<int> keyEnds, TensorView<float> output, OperatorRunContext context)
+    {
+        if (query.Device != DeviceKind.Cpu)
+        {
+            throw new NotSupportedException($"{GetType().Name} has no {query.Device} implementation.");
+        }
+        Compute(shape, query, key, value, keyStarts.Span, keyEnds.Span, output, context);
+    }
 }

@@ -111,7 +111,5 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
         return times[times.Count / 2];
     }
 
-    private List<int> IntList(string flag, List<int> fallback) => commandLine.Flags.TryGetValue(flag, out var text)
-        ? text.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList()
-        : fallback;
+    private List<int> IntList(string flag, List<int> fallback) => commandLine.IntListFlag(flag, fallback);
 }

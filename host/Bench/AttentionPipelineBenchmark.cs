@@ -16,7 +16,8 @@ namespace Sieve.Host.Bench;
 /// <c>attention/block-sparse</c>, on the shipped short sentences and on texts at the model's 512-token limit, in one
 /// process. Variants alternate within each repeat; medians of records/s are reported.
 /// </summary>
-internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveOptions options, ConfigPaths paths, PluginCatalog plugins, ILogger logger)
+internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveOptions options, ConfigPaths paths, PluginCatalog plugins, ILogger logger,
+    IServiceProvider services)
 {
     public void Run(TextWriter output, CancellationToken cancellation)
     {
@@ -38,11 +39,14 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
                 ("attention/block-sparse, DenseBelow 0, density 0.5", plugins.Operators.Find(OperatorSlots.Attention, "block-sparse") is null ? null
                     : OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "block-sparse", new Dictionary<string, string> { ["DenseBelow"] = "0", ["Density"] = "0.5" })),
             };
-            output.WriteLine($"embed job, model {job.Model}, batch {job.BatchSize}, {repeat} alternating repeats after a warm-up (records/s, median)");
+            var device = services.GetService(typeof(Device.ExecutionDevice)) as Device.ExecutionDevice;
+            output.WriteLine($"embed job, model {job.Model}, batch {job.BatchSize}, {repeat} alternating repeats after a warm-up (records/s, median); " +
+                $"device {device?.Description ?? "cpu"}");
             foreach (var (label, input) in new[] { ("shipped sentences (short)", shortInput), ("64 texts of 512 tokens", longInput) })
             {
                 var rates = variants.Select(_ => new List<double>()).ToArray();
-                var pipelines = variants.Select(v => v.Name.StartsWith("attention/block", StringComparison.Ordinal) && v.Attention is null ? null : Load(job, v.Attention)).ToArray();
+                var pipelines = variants.Select(v => v.Name.StartsWith("attention/block", StringComparison.Ordinal) && v.Attention is null ? null : TryLoad(job, v, output)).ToArray();
+                var lastOutputs = new string?[variants.Length];
                 try
                 {
                     for (var r = 0; r <= repeat && !cancellation.IsCancellationRequested; r++)
@@ -51,7 +55,8 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
                         {
                             if (pipelines[v] is { } pipeline)
                             {
-                                var rate = EmbedBenchmark.RunJob(pipeline, input, Path.Combine(folder.FullName, $"out-{v}-{r}-{label.Length}.jsonl"), job.BatchSize, logger, cancellation);
+                                var file = lastOutputs[v] = Path.Combine(folder.FullName, $"out-{v}-{r}-{label.Length}.jsonl");
+                                var rate = EmbedBenchmark.RunJob(pipeline, input, file, job.BatchSize, logger, cancellation);
                                 if (r > 0)
                                 {
                                     rates[v].Add(rate);
@@ -72,8 +77,12 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
                 for (var v = 0; v < variants.Length; v++)
                 {
                     var median = Statistics.Median(rates[v]);
+                    if (rates[v].Count == 0)
+                    {
+                        continue;
+                    }
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"    {variants[v].Name,-50} {median,8:F1} records/s  ({median / baseline * 100,5:F1}% of ORT)  runs: {string.Join(", ", rates[v].Select(x => x.ToString("F1", CultureInfo.InvariantCulture)))}"));
+                        $"    {variants[v].Name,-50} {median,8:F1} records/s  ({median / baseline * 100,5:F1}% of ORT)  max |Δ| vs ORT {MaxDifference(lastOutputs[0], lastOutputs[v]),9:G3}  runs: {string.Join(", ", rates[v].Select(x => x.ToString("F1", CultureInfo.InvariantCulture)))}"));
                 }
             }
         }
@@ -83,9 +92,54 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
         }
     }
 
+    /// <summary>Loads a variant, or says why it cannot run here and leaves it out.</summary>
+    private EmbedPipeline? TryLoad(JobOptions job, (string Name, BoundOperator? Attention) variant, TextWriter output)
+    {
+        try
+        {
+            return Load(job, variant.Attention);
+        }
+        catch (SieveException refused)
+        {
+            output.WriteLine($"    {variant.Name}: not run: {refused.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The largest element difference between the embeddings two runs wrote (records matched by id).</summary>
+    private static double MaxDifference(string? expectedFile, string? actualFile)
+    {
+        if (expectedFile is null || actualFile is null || !File.Exists(expectedFile) || !File.Exists(actualFile))
+        {
+            return double.NaN;
+        }
+        static Dictionary<string, float[]> Read(string file) => File.ReadLines(file)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToDictionary(e => e.GetProperty("id").GetString()!, e => e.GetProperty("embedding").EnumerateArray().Select(x => x.GetSingle()).ToArray());
+        var expected = Read(expectedFile);
+        var actual = Read(actualFile);
+        if (expected.Count != actual.Count)
+        {
+            return double.PositiveInfinity;
+        }
+        var worst = 0.0;
+        foreach (var (id, vector) in expected)
+        {
+            if (!actual.TryGetValue(id, out var other))
+            {
+                return double.PositiveInfinity;
+            }
+            for (var i = 0; i < vector.Length; i++)
+            {
+                worst = Math.Max(worst, Math.Abs(vector[i] - other[i]));
+            }
+        }
+        return worst;
+    }
+
     private EmbedPipeline Load(JobOptions job, BoundOperator? attention)
     {
-        var (model, encoder) = PipelineCatalog.LoadEncoder(options, paths, job.Model, attention, EmptyServices.Instance);
+        var (model, encoder) = PipelineCatalog.LoadEncoder(options, paths, job.Model, attention, services);
         return new EmbedPipeline(model, encoder, model.OperatorSummary);
     }
 }

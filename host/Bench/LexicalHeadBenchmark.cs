@@ -27,9 +27,7 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
     public int Run(TextWriter output, CancellationToken cancellation)
     {
         var batch = commandLine.IntFlag("--batch-size", 32);
-        var lengths = commandLine.Flags.TryGetValue("--lengths", out var text)
-            ? text.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList()
-            : [256];
+        var lengths = commandLine.IntListFlag("--lengths", [256]);
         var repeat = commandLine.IntFlag("--repeat", 3);
         foreach (var name in Heads)
         {

@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sieve.Host.Bench;
 using Sieve.Host.Configuration;
+using Sieve.Host.Device;
 using Sieve.Host.Operators;
 using Sieve.Host.Plugins;
 
@@ -17,7 +19,7 @@ internal sealed class BenchCommand(
     IServiceProvider services,
     PluginCatalog plugins) : ISieveCommand
 {
-    private static readonly string[] Benchmarks = ["embed", "attention", "lexical-head", "generate"];
+    private static readonly string[] Benchmarks = ["embed", "attention", "lexical-head", "generate", "gpu-attention"];
 
     public Task<int> ExecuteAsync(CancellationToken cancellation)
     {
@@ -27,9 +29,16 @@ internal sealed class BenchCommand(
             "attention" => RunAttention(cancellation),
             "lexical-head" => Task.FromResult(new LexicalHeadBenchmark(commandLine, plugins).Run(Console.Out, cancellation)),
             "generate" => RunGenerate(cancellation),
+            "gpu-attention" => RunGpuAttention(cancellation),
             "embed" => Task.FromResult(new EmbedBenchmark(commandLine, options.Value, paths, operators, loggers.CreateLogger("Sieve.Bench"), services).Run(cancellation)),
             _ => throw new SieveException($"Usage: sieve bench NAME [--records N] [--batch-size B] [--repeat R]. Benchmarks: {string.Join(", ", Benchmarks)}."),
         };
+    }
+
+    private Task<int> RunGpuAttention(CancellationToken cancellation)
+    {
+        new GpuAttentionBenchmark(commandLine, services.GetRequiredService<ExecutionDevice>(), plugins, services).Run(Console.Out, cancellation);
+        return Task.FromResult(ExitCodes.Success);
     }
 
     private Task<int> RunGenerate(CancellationToken cancellation)
@@ -46,7 +55,7 @@ internal sealed class BenchCommand(
         }
         if (!commandLine.Flags.ContainsKey("--kernels-only"))
         {
-            new AttentionPipelineBenchmark(commandLine, options.Value, paths, plugins, loggers.CreateLogger("Sieve.Bench")).Run(Console.Out, cancellation);
+            new AttentionPipelineBenchmark(commandLine, options.Value, paths, plugins, loggers.CreateLogger("Sieve.Bench"), services).Run(Console.Out, cancellation);
         }
         return Task.FromResult(ExitCodes.Success);
     }

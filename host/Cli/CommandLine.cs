@@ -16,7 +16,7 @@ internal sealed record CommandLine(
 
     private static readonly HashSet<string> ValueFlags = ["--rewrite", "--records", "--batch-size", "--repeat", "--model", "--lengths", "--head-sizes", "--heads", "--density", "--densities", "--block-size", "--texts",
         "--collection", "--docs", "--queries", "--head", "--terms", "--contexts", "--windows", "--per-cell",
-        "--batches", "--new-tokens", "--attention", "--query-terms"];
+        "--batches", "--new-tokens", "--attention", "--query-terms", "--head-size", "--kernels", "--json", "--top-k-blocks"];
 
     /// <summary>Parses <paramref name="args"/>; a missing verb means <c>run</c>.</summary>
     /// <exception cref="SieveException">An unknown verb or option, or an option without its value.</exception>
@@ -85,5 +85,22 @@ internal sealed record CommandLine(
         return int.TryParse(text, out var value) && value > 0
             ? value
             : throw new SieveException($"Option {name} expects a positive integer, got '{text}'.");
+    }
+
+    /// <summary>A comma-separated list of positive integers, or <paramref name="fallback"/> when absent.</summary>
+    public List<int> IntListFlag(string name, List<int> fallback)
+    {
+        if (!Flags.TryGetValue(name, out var text))
+        {
+            return fallback;
+        }
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            values.Add(int.TryParse(part, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
+                ? value
+                : throw new SieveException($"Option {name} expects comma-separated positive integers, got '{text}'."));
+        }
+        return values;
     }
 }

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+using Sieve.Abstractions;
 using Sieve.Host.Configuration;
+using Sieve.Host.Device;
 using Sieve.Host.Operators;
 using Sieve.Host.Plugins;
 
@@ -93,6 +95,10 @@ internal static class SieveApp
         builder.Services.AddSingleton<IValidateOptions<SieveOptions>, SieveOptionsValidator>();
         builder.Services.AddSingleton<IValidateOptions<SieveOptions>, OperatorSelectionValidator>();
         builder.Services.AddSingleton<CommandResult>();
+        // The device is resolved on first use (a model load), so that `plugins` and `inspect` never touch a GPU.
+        builder.Services.AddSingleton(services => ExecutionDevice.Resolve(services.GetRequiredService<IOptions<SieveOptions>>().Value,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("Sieve.Device")));
+        builder.Services.AddSingleton<IGpuDevice>(services => services.GetRequiredService<ExecutionDevice>().Gpu!);
         builder.Services.AddSingleton(typeof(ISieveCommand), commandLine.Verb switch
         {
             "run" => typeof(RunCommand),

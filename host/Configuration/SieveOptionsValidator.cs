@@ -10,7 +10,7 @@ namespace Sieve.Host.Configuration;
 /// </summary>
 public sealed class SieveOptionsValidator : IValidateOptions<SieveOptions>
 {
-    private static readonly string[] Devices = ["cpu"];
+    private static readonly string[] Devices = ["cpu", "cuda"];
 
     public ValidateOptionsResult Validate(string? name, SieveOptions options)
     {
@@ -19,6 +19,10 @@ public sealed class SieveOptionsValidator : IValidateOptions<SieveOptions>
         if (!Devices.Contains(options.Device, StringComparer.OrdinalIgnoreCase))
         {
             errors.Add($"Sieve:Device = '{options.Device}' is not supported. Allowed: {string.Join(", ", Devices)}.");
+        }
+        if (options.CudaDevice < 0)
+        {
+            errors.Add($"Sieve:CudaDevice = {options.CudaDevice} is invalid: CUDA devices count from 0.");
         }
         foreach (var (modelName, model) in options.Models)
         {

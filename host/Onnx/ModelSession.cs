@@ -13,8 +13,11 @@ internal sealed class ModelSession : IDisposable
     private readonly CustomOpDomain? _domain;
     private readonly IReadOnlyList<object> _operators;
 
-    public ModelSession(InferenceSession session, CustomOpDomain? domain, IReadOnlyList<object> operators, string operatorSummary)
+    private readonly DeviceKind _device;
+
+    public ModelSession(InferenceSession session, CustomOpDomain? domain, IReadOnlyList<object> operators, string operatorSummary, DeviceKind device)
     {
+        _device = device;
         Session = session;
         _domain = domain;
         _operators = operators;
@@ -23,13 +26,16 @@ internal sealed class ModelSession : IDisposable
 
     public InferenceSession Session { get; }
 
+    /// <summary>Where the session runs.</summary>
+    public DeviceKind Device => _device;
+
     /// <summary>Which implementation fills each slot, e.g. <c>attention=dense (built-in), 6 nodes</c>.</summary>
     public string OperatorSummary { get; }
 
     /// <summary>Runs the session with a fresh run-scoped context for the operators (one per batch).</summary>
     public IDisposableReadOnlyCollection<OrtValue> Run(RunOptions options, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames)
     {
-        using var scope = AttentionRunScope.Begin(new OperatorRunContext(DeviceKind.Cpu));
+        using var scope = AttentionRunScope.Begin(new OperatorRunContext(_device));
         return Session.Run(options, inputNames, inputs, outputNames);
     }
 

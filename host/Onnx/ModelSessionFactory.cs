@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Sieve.Abstractions;
+using Sieve.Host.Device;
 using Sieve.Host.Onnx.Bridge;
 using Sieve.Host.Onnx.Rewriting;
 using Sieve.Host.Operators;
@@ -20,9 +21,10 @@ internal static class ModelSessionFactory
     /// <exception cref="SieveException">The file is bad, no attention matches, or the implementation refuses a node.</exception>
     public static ModelSession Create(string path, string setting, BoundOperator? attention, IServiceProvider services)
     {
+        var device = services.GetService(typeof(ExecutionDevice)) as ExecutionDevice ?? ExecutionDevice.Cpu;
         if (attention is null)
         {
-            return new ModelSession(OnnxSessionFactory.Create(path, setting), null, [], "attention=model's own graph");
+            return new ModelSession(OnnxSessionFactory.Create(path, setting, device), null, [], "attention=model's own graph", device.Kind);
         }
         var model = OnnxModelFile.Read(path);
         var (matches, unsupported) = AttentionFinder.Find(model);
@@ -37,7 +39,7 @@ internal static class ModelSessionFactory
         foreach (var match in matches)
         {
             var a = match.Attributes;
-            var problem = implementation.CheckSupport(new AttentionShape(a.QueryHeads, a.KeyValueHeads, a.HeadSize, a.Scale, a.Causal, a.Layer));
+            var problem = implementation.CheckSupport(new AttentionShape(a.QueryHeads, a.KeyValueHeads, a.HeadSize, a.Scale, a.Causal, a.Layer) { Device = device.Kind });
             if (problem is not null)
             {
                 (implementation as IDisposable)?.Dispose();
@@ -45,12 +47,12 @@ internal static class ModelSessionFactory
             }
         }
         var rewritten = AttentionRewriter.Rewrite(model, matches).ToByteArray();
-        var domain = new CustomOpDomain([new AttentionCustomOp(implementation, attention)]);
+        var domain = new CustomOpDomain([new AttentionCustomOp(implementation, attention, device.Layouts?.Value)]);
         try
         {
-            var session = OnnxSessionFactory.Create(rewritten, path, setting, domain.AddTo);
+            var session = OnnxSessionFactory.Create(rewritten, path, setting, device, domain.AddTo);
             return new ModelSession(session, domain, [implementation],
-                $"attention={attention.Implementation.Name} ({attention.Implementation.Origin}) on {matches.Count} nodes");
+                $"attention={attention.Implementation.Name} ({attention.Implementation.Origin}) on {matches.Count} nodes", device.Kind);
         }
         catch
         {

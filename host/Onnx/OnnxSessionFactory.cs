@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using Sieve.Host.Device;
 
 namespace Sieve.Host.Onnx;
 
@@ -8,23 +9,25 @@ internal static class OnnxSessionFactory
     /// <param name="path">The .onnx file.</param>
     /// <param name="setting">The configuration key that named it, for messages.</param>
     /// <exception cref="SieveException">The file is missing or is not a model ONNX Runtime can load.</exception>
-    public static InferenceSession Create(string path, string setting)
+    /// <param name="device">Where the session runs.</param>
+    public static InferenceSession Create(string path, string setting, ExecutionDevice device)
     {
         if (!File.Exists(path))
         {
             throw new SieveException($"Model file not found: {path} ({setting}).");
         }
-        return Create(options => new InferenceSession(path, options), path, setting, null);
+        return Create(options => new InferenceSession(path, options), path, setting, device, null);
     }
 
     /// <summary>
     /// Creates a session for a rewritten model whose managed operators <paramref name="addManagedOperators"/> registers;
     /// such sessions run without ORT's intra-op spinning (see below).
     /// </summary>
-    public static InferenceSession Create(byte[] model, string path, string setting, Action<SessionOptions> addManagedOperators) =>
-        Create(options => new InferenceSession(model, options), path, setting, addManagedOperators);
+    public static InferenceSession Create(byte[] model, string path, string setting, ExecutionDevice device, Action<SessionOptions> addManagedOperators) =>
+        Create(options => new InferenceSession(model, options), path, setting, device, addManagedOperators);
 
-    private static InferenceSession Create(Func<SessionOptions, InferenceSession> create, string path, string setting, Action<SessionOptions>? addManagedOperators)
+    private static InferenceSession Create(Func<SessionOptions, InferenceSession> create, string path, string setting, ExecutionDevice device,
+        Action<SessionOptions>? addManagedOperators)
     {
         using var options = new SessionOptions
         {
@@ -32,6 +35,14 @@ internal static class OnnxSessionFactory
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = Environment.ProcessorCount,
         };
+        try
+        {
+            device.AddProvider(options);
+        }
+        catch (OnnxRuntimeException error)
+        {
+            throw new SieveException($"Model {path} ({setting}): ONNX Runtime's provider for {device.Description} could not start: {error.Message}", error);
+        }
         if (addManagedOperators is not null)
         {
             addManagedOperators(options);

@@ -12,7 +12,8 @@ internal static class BuiltInOperators
     public static IReadOnlyList<OperatorImplementation> All()
     {
         var registry = new OperatorRegistry(Origin);
-        registry.Add<IAttention, DenseAttentionOptions>(DenseAttention.Name, (options, _) => new DenseAttention(options));
+        registry.Add<IAttention, DenseAttentionOptions>(DenseAttention.Name, (options, services) =>
+            new DenseAttention(options, services.GetService(typeof(IGpuDevice)) as IGpuDevice));
         registry.Add<IKvCache, DenseKvCacheOptions>(DenseKvCache.Name, (_, _) => new DenseKvCache());
         return registry.Added;
     }

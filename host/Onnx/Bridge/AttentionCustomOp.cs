@@ -1,10 +1,15 @@
 using Sieve.Abstractions;
+using Sieve.Host.Device;
 using Sieve.Host.Operators;
 
 namespace Sieve.Host.Onnx.Bridge;
 
-/// <summary><c>ai.sieve::Attention</c> on the CPU execution provider, computed by the configured <see cref="IAttention"/>.</summary>
-internal sealed class AttentionCustomOp(IAttention attention, BoundOperator chosen) : ManagedCustomOp(AttentionNodeAttributes.OpType)
+/// <summary>
+/// <c>ai.sieve::Attention</c>, computed by the configured <see cref="IAttention"/>: on the CPU execution provider, or,
+/// given the device's <see cref="DeviceLayouts"/>, on the CUDA provider over device memory and ORT's stream.
+/// </summary>
+internal sealed class AttentionCustomOp(IAttention attention, BoundOperator chosen, DeviceLayouts? cuda = null)
+    : ManagedCustomOp(AttentionNodeAttributes.OpType, cuda is null ? null : ExecutionDevice.CudaProvider)
 {
     private const int Float = 1;
     private const int AnyType = 0;
@@ -18,6 +23,11 @@ internal sealed class AttentionCustomOp(IAttention attention, BoundOperator chos
 
     protected override ReadOnlySpan<int> OutputTypes => Outputs;
 
-    protected override OrtKernel CreateKernel(OrtKernelInfo info) =>
-        new AttentionKernel(attention, $"{chosen.Implementation.FullName} ({chosen.Implementation.Origin}) in node '{info.SafeNodeName()}'", AttentionNodeAttributes.Read(info));
+    protected override OrtKernel CreateKernel(OrtKernelInfo info)
+    {
+        var description = $"{chosen.Implementation.FullName} ({chosen.Implementation.Origin}) in node '{info.SafeNodeName()}'";
+        return cuda is null
+            ? new AttentionKernel(attention, description, AttentionNodeAttributes.Read(info))
+            : new CudaAttentionKernel(attention, description + " on CUDA", AttentionNodeAttributes.Read(info), cuda);
+    }
 }

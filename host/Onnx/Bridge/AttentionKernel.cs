@@ -84,7 +84,7 @@ internal sealed class AttentionKernel(IAttention attention, string description, 
     /// Query and key/value heads of heads-first tensors of rank 4 ([B, H, T, D]) or 5 ([B, kvH, G, T, D] with keys
     /// [B, kvH, 1 or G, S, D] or [B, kvH, S, D]); other broadcasts are refused.
     /// </summary>
-    private static (int Heads, int KeyValueHeads) HeadsFirst(long[] query, long[] value)
+    public static (int Heads, int KeyValueHeads) HeadsFirst(long[] query, long[] value)
     {
         switch (query.Length, value.Length)
         {

@@ -13,12 +13,17 @@ internal abstract unsafe class ManagedCustomOp : IDisposable
 {
     private readonly OrtCustomOpStruct* _native;
     private readonly nint _name;
+    private readonly nint _provider;
     private GCHandle _self;
 
-    protected ManagedCustomOp(string name)
+    /// <param name="name">The operator type.</param>
+    /// <param name="provider">The execution provider whose memory the kernel works on (<c>CUDAExecutionProvider</c>), or
+    /// null for the CPU provider.</param>
+    protected ManagedCustomOp(string name, string? provider = null)
     {
         Name = name;
         _name = Marshal.StringToCoTaskMemUTF8(name);
+        _provider = provider is null ? 0 : Marshal.StringToCoTaskMemUTF8(provider);
         _self = GCHandle.Alloc(this);
         _native = (OrtCustomOpStruct*)NativeMemory.AllocZeroed((nuint)sizeof(OrtCustomOpStruct));
         _native->Version = OrtApiTable.ApiVersion;
@@ -62,6 +67,7 @@ internal abstract unsafe class ManagedCustomOp : IDisposable
             _self.Free();
             NativeMemory.Free(_native);
             Marshal.FreeCoTaskMem(_name);
+            Marshal.FreeCoTaskMem(_provider);
         }
         GC.SuppressFinalize(this);
     }
@@ -72,7 +78,7 @@ internal abstract unsafe class ManagedCustomOp : IDisposable
     private static nint GetNameCallback(OrtCustomOpStruct* op) => Owner(op)._name;
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static nint GetProviderCallback(OrtCustomOpStruct* op) => 0; // CPU execution provider
+    private static nint GetProviderCallback(OrtCustomOpStruct* op) => Owner(op)._provider; // 0: CPU execution provider
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int GetInputTypeCallback(OrtCustomOpStruct* op, nuint index) => Owner(op).InputTypes[(int)index];

@@ -3,7 +3,16 @@ namespace Sieve.Host.Onnx.Bridge;
 /// <summary>A node's inputs and outputs during one compute call (<c>OrtKernelContext*</c>); never stored.</summary>
 internal readonly unsafe struct OrtKernelContext(nint context)
 {
-
+    /// <summary>The CUDA stream ORT runs this node on (CUDA provider only); work enqueued there is ordered with ORT's own.</summary>
+    public nint GpuComputeStream
+    {
+        get
+        {
+            nint stream;
+            OrtApiTable.Check(((delegate* unmanaged[Cdecl]<nint, nint*, nint>)OrtApiTable.Api.KernelContext_GetGPUComputeStream)(context, &stream), "KernelContext_GetGPUComputeStream");
+            return stream;
+        }
+    }
 
     public int InputCount
     {

@@ -30,6 +30,9 @@ internal readonly unsafe struct OrtTensor
         }
     }
 
+    /// <summary>The data's address: a device pointer for tensors of the CUDA provider, never dereferenced here.</summary>
+    public Sieve.Abstractions.DeviceAddress Address => new((ulong)_data);
+
     /// <summary>The data as a span of <typeparamref name="T"/>; the caller has checked <see cref="ElementType"/>.</summary>
     public Span<T> Span<T>() where T : unmanaged => new((void*)_data, checked((int)ElementCount));
 

@@ -11,6 +11,11 @@ internal static class TestPaths
 
     public static string SamplesDir => Metadata("SamplesDir");
 
+    public static string RepoRoot => Metadata("RepoRoot");
+
+    /// <summary>The attention plugin as the build put it in the host's drop-in folder.</summary>
+    public static string AttentionPluginPath => Path.Combine(HostDir, "plugins", "Sieve.Plugins.Attention", "Sieve.Plugins.Attention.dll");
+
     public static string ModelPath => Path.Combine(HostDir, "models", "all-MiniLM-L6-v2", "model.onnx");
 
     public static string VocabularyPath => Path.Combine(HostDir, "models", "all-MiniLM-L6-v2", "vocab.txt");

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using Sieve.Abstractions;
+using Sieve.Host.Device.Ptx;
+
+namespace Sieve.Host.Device.Cuda;
+
+/// <summary>
+/// The host's <see cref="IGpuDevice"/> over one CUDA device: kernels compiled by <see cref="PtxCompiler"/>, loaded and
+/// launched in the primary context (the one ONNX Runtime uses) on the current operator stream, or on this device's
+/// own non-blocking stream outside operator calls. Thread-safe.
+/// </summary>
+internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
+{
+    private readonly CudaPrimaryContext _context;
+    private readonly PtxCompiler _compiler;
+    private readonly ConcurrentDictionary<MethodInfo, Lazy<CudaKernel>> _kernels = new();
+    private readonly Lazy<nint> _stream;
+
+    public CudaGpuDevice(CudaPrimaryContext context, PtxCompiler compiler)
+    {
+        _context = context;
+        _compiler = compiler;
+        _stream = new Lazy<nint>(() =>
+        {
+            _context.MakeCurrent();
+            nint stream;
+            CudaDriver.Check(CudaDriver.cuStreamCreate(&stream, CudaDriver.StreamNonBlocking), "cuStreamCreate");
+            return stream;
+        });
+    }
+
+    public string Name => _context.Name;
+
+    public int ComputeCapability => _context.ComputeCapability;
+
+    public int MultiprocessorCount => _context.MultiprocessorCount;
+
+    public long TotalMemory => _context.TotalMemory;
+
+    public string DriverVersion => _context.DriverVersion;
+
+    /// <summary>The CUDA device number.</summary>
+    public int Ordinal => _context.Ordinal;
+
+    /// <summary>The stream launches go to now: the operator call's, else this device's own.</summary>
+    public nint CurrentStream => CudaStreamScope.Current is var current and not 0 ? current : _stream.Value;
+
+    /// <summary>Makes the primary context current on the calling thread.</summary>
+    public void MakeCurrent() => _context.MakeCurrent();
+
+    public IGpuKernel Kernel(MethodInfo method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        return _kernels.GetOrAdd(method, m => new Lazy<CudaKernel>(() => Load(m))).Value;
+    }
+
+    public IGpuBuffer Allocate(long bytes) => new CudaBuffer(_context, CurrentStream, bytes);
+
+    /// <summary>Copies host data into device memory, ordered on the current stream; returns when the copy is done.</summary>
+    public void Upload<T>(ReadOnlySpan<T> source, DeviceAddress target) where T : unmanaged
+    {
+        _context.MakeCurrent();
+        fixed (T* data = source)
+        {
+            CudaDriver.Check(CudaDriver.cuMemcpyHtoDAsync(target.Value, data, (nuint)(source.Length * sizeof(T)), CurrentStream), "cuMemcpyHtoDAsync");
+            Synchronize();
+        }
+    }
+
+    /// <summary>Copies device memory to the host after the current stream's earlier work; returns when it is done.</summary>
+    public void Download<T>(DeviceAddress source, Span<T> target) where T : unmanaged
+    {
+        _context.MakeCurrent();
+        fixed (T* data = target)
+        {
+            CudaDriver.Check(CudaDriver.cuMemcpyDtoHAsync(data, source.Value, (nuint)(target.Length * sizeof(T)), CurrentStream), "cuMemcpyDtoHAsync");
+            Synchronize();
+        }
+    }
+
+    /// <summary>Waits until the current stream's work is done.</summary>
+    public void Synchronize()
+    {
+        _context.MakeCurrent();
+        CudaDriver.Check(CudaDriver.cuStreamSynchronize(CurrentStream), "cuStreamSynchronize");
+    }
+
+    /// <summary>Starts a GPU-side timer on the current stream (CUDA events).</summary>
+    public CudaTimer StartTimer()
+    {
+        _context.MakeCurrent();
+        return new CudaTimer(CurrentStream);
+    }
+
+    public void Dispose()
+    {
+        foreach (var kernel in _kernels.Values)
+        {
+            if (kernel.IsValueCreated)
+            {
+                kernel.Value.Dispose();
+            }
+        }
+        if (_stream.IsValueCreated)
+        {
+            _ = CudaDriver.cuStreamDestroy(_stream.Value);
+        }
+        _compiler.Dispose();
+        _context.Dispose();
+    }
+
+    private CudaKernel Load(MethodInfo method)
+    {
+        var signature = KernelSignature.Of(method);
+        var watch = Stopwatch.StartNew();
+        var ptx = _compiler.Compile(method, ComputeCapability);
+        return new CudaKernel(_context, () => _stream.Value, $"{method.DeclaringType?.Name}.{method.Name}", ptx, signature, watch.Elapsed);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Runtime.InteropServices;
+using Sieve.Abstractions;
+using Sieve.Host.Device.Ptx;
+
+namespace Sieve.Host.Device.Cuda;
+
+/// <summary>
+/// A PTX kernel loaded in the primary context: its own module (ILGPU's fixed shared-memory symbol names would collide
+/// in a shared one), its function, and its parameter layout, checked against the driver's view at load. Launches pack
+/// the arguments into one buffer (<c>CU_LAUNCH_PARAM_BUFFER_POINTER</c>) on the current stream. Thread-safe.
+/// </summary>
+internal sealed unsafe class CudaKernel : IGpuKernel, IDisposable
+{
+    private readonly CudaPrimaryContext _context;
+    private readonly Func<nint> _defaultStream;
+    private readonly KernelSignature _signature;
+    private readonly nint _module;
+    private readonly nint _function;
+    private int _sharedLimit;
+
+    public CudaKernel(CudaPrimaryContext context, Func<nint> defaultStream, string name, PtxKernel ptx, KernelSignature signature, TimeSpan loadCost)
+    {
+        _context = context;
+        _defaultStream = defaultStream;
+        _signature = signature;
+        Name = name;
+        context.MakeCurrent();
+        var image = Marshal.StringToCoTaskMemUTF8(ptx.Assembly);
+        const int LogSize = 8192;
+        var log = stackalloc byte[LogSize];
+        int* options = stackalloc int[] { CudaDriver.JitErrorLogBuffer, CudaDriver.JitErrorLogBufferSizeBytes };
+        nint* values = stackalloc nint[] { (nint)log, LogSize };
+        try
+        {
+            nint module;
+            var result = CudaDriver.cuModuleLoadDataEx(&module, (byte*)image, 2, options, values);
+            if (result != 0)
+            {
+                throw new CudaException(result, $"cuModuleLoadDataEx({name})", $"{CudaDriver.Describe(result)}; JIT log: {Marshal.PtrToStringUTF8((nint)log)}");
+            }
+            _module = module;
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(image);
+        }
+        var entry = Marshal.StringToCoTaskMemUTF8(ptx.EntryName);
+        try
+        {
+            nint function;
+            CudaDriver.Check(CudaDriver.cuModuleGetFunction(&function, _module, (byte*)entry), $"cuModuleGetFunction({ptx.EntryName})");
+            _function = function;
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(entry);
+        }
+        VerifyLayout();
+        LoadCost = loadCost;
+    }
+
+    public string Name { get; }
+
+    public TimeSpan LoadCost { get; }
+
+    public void Launch(GpuLaunch launch, KernelArguments arguments)
+    {
+        if (launch.GridX <= 0 || launch.GridY <= 0 || launch.GridZ <= 0 || launch.GroupSize <= 0 || launch.SharedMemoryBytes < 0)
+        {
+            throw new ArgumentException($"Kernel {Name}: launch {launch} has an empty grid or group.", nameof(launch));
+        }
+        var buffer = _signature.Pack(arguments);
+        _context.MakeCurrent();
+        if (launch.SharedMemoryBytes > 48 * 1024 && launch.SharedMemoryBytes > Volatile.Read(ref _sharedLimit))
+        {
+            // Above 48 KiB of dynamic shared memory a kernel must opt in (else the launch fails with "invalid argument").
+            CudaDriver.Check(CudaDriver.cuFuncSetAttribute(_function, CudaDriver.FunctionAttributeMaxDynamicSharedSizeBytes, launch.SharedMemoryBytes),
+                $"cuFuncSetAttribute({Name}, {launch.SharedMemoryBytes} B shared)");
+            Volatile.Write(ref _sharedLimit, launch.SharedMemoryBytes);
+        }
+        var stream = CudaStreamScope.Current is var current and not 0 ? current : _defaultStream();
+        var size = (nuint)buffer.Length;
+        fixed (byte* packed = buffer)
+        {
+            nint* extra = stackalloc nint[] { 1, (nint)packed, 2, (nint)(&size), 0 }; // BUFFER_POINTER, BUFFER_SIZE, END
+            CudaDriver.Check(CudaDriver.cuLaunchKernel(_function, (uint)launch.GridX, (uint)launch.GridY, (uint)launch.GridZ, (uint)launch.GroupSize, 1, 1,
+                (uint)launch.SharedMemoryBytes, stream, null, extra), $"cuLaunchKernel({Name}, {launch})");
+        }
+    }
+
+    public void Dispose()
+    {
+        _ = CudaDriver.cuModuleUnload(_module);
+    }
+
+    /// <summary>Compares the computed parameter offsets with the driver's (CUDA 12.4+; skipped where the call is missing).</summary>
+    private void VerifyLayout()
+    {
+        for (var i = 0; i < _signature.Parameters.Count; i++)
+        {
+            var parameter = _signature.Parameters[i];
+            nuint offset, size;
+            int result;
+            try
+            {
+                result = CudaDriver.cuFuncGetParamInfo(_function, (nuint)i, &offset, &size);
+            }
+            catch (EntryPointNotFoundException)
+            {
+                return;
+            }
+            CudaDriver.Check(result, $"cuFuncGetParamInfo({Name}, {i})");
+            if ((int)offset != parameter.Offset || (int)size != parameter.Size)
+            {
+                throw new InvalidOperationException($"Kernel {Name}: parameter '{parameter.Name}' is at offset {offset} ({size} B) in the PTX, " +
+                    $"the host would pack it at {parameter.Offset} ({parameter.Size} B). ILGPU's parameter layout changed; launching would corrupt arguments.");
+            }
+        }
+    }
+}

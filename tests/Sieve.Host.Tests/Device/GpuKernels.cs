@@ -1,0 +1,46 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using Sieve.Kernels.Gpu;
+
+namespace Sieve.Host.Tests.Device;
+
+/// <summary>Every method marked <see cref="GpuKernelAttribute"/> in the kernels assembly, the host and the attention plugin.</summary>
+internal static class GpuKernels
+{
+    private static readonly Lazy<IReadOnlyList<MethodInfo>> s_all = new(Find);
+
+    public static IReadOnlyList<MethodInfo> All => s_all.Value;
+
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (var kernel in All)
+        {
+            data.Add(Name(kernel));
+        }
+        return data;
+    }
+
+    public static MethodInfo ByName(string name) => All.Single(k => Name(k) == name);
+
+    public static string Name(MethodInfo kernel) => $"{kernel.DeclaringType!.Assembly.GetName().Name}:{kernel.DeclaringType.Name}.{kernel.Name}";
+
+    private static List<MethodInfo> Find()
+    {
+        var plugin = Testing.TestPaths.AttentionPluginPath;
+        if (!File.Exists(plugin))
+        {
+            throw new FileNotFoundException($"The attention plugin was not built at {plugin}.");
+        }
+        // Its own context, so the plugin's copy of the contract never meets the host's.
+        var context = new AssemblyLoadContext("gpu-kernels", isCollectible: false);
+        context.Resolving += (_, name) => AssemblyLoadContext.Default.Assemblies.FirstOrDefault(a => a.GetName().Name == name.Name);
+        var assemblies = new[] { typeof(GpuKernelAttribute).Assembly, typeof(Sieve.Host.Device.ExecutionDevice).Assembly, context.LoadFromAssemblyPath(plugin) };
+        return assemblies
+            .SelectMany(a => a.GetTypes())
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Where(m => m.GetCustomAttributes().Any(a => a.GetType().FullName == typeof(GpuKernelAttribute).FullName))
+            .OrderBy(Name, StringComparer.Ordinal)
+            .ToList();
+    }
+}

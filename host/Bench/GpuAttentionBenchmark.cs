@@ -114,6 +114,11 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
             }
         }
         (sparse as IDisposable)?.Dispose();
+        output.WriteLine("first-launch costs (kernel load):");
+        foreach (var load in gpu.LoadReport)
+        {
+            output.WriteLine("  " + load);
+        }
         if (commandLine.Flags.TryGetValue("--json", out var json) && json is not null)
         {
             File.WriteAllText(json, JsonSerializer.Serialize(new { device = device.Description, results }, Indented));

@@ -39,6 +39,22 @@ internal sealed class ModelSession : IDisposable
         return Session.Run(options, inputNames, inputs, outputNames);
     }
 
+    /// <summary>
+    /// Runs the session with inputs and one output bound to memory the caller owns (IOBinding): ORT reads the inputs and
+    /// writes the output there directly (on CUDA: one copy each way, no intermediate tensors on the host).
+    /// </summary>
+    public void Run(RunOptions options, IReadOnlyList<string> inputNames, IReadOnlyList<OrtValue> inputs, string outputName, OrtValue output)
+    {
+        using var scope = AttentionRunScope.Begin(new OperatorRunContext(_device));
+        using var binding = Session.CreateIoBinding();
+        for (var i = 0; i < inputNames.Count; i++)
+        {
+            binding.BindInput(inputNames[i], inputs[i]);
+        }
+        binding.BindOutput(outputName, output);
+        Session.RunWithBinding(options, binding);
+    }
+
     public void Dispose()
     {
         Session.Dispose();

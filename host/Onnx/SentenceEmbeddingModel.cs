@@ -90,18 +90,27 @@ internal sealed class SentenceEmbeddingModel : IDisposable
         return embeddings;
     }
 
-    /// <summary>Runs the encoder on a batch and returns its last hidden states (copied out of ORT's buffer).</summary>
+    /// <summary>
+    /// Runs the encoder on a batch and returns its last hidden states. Once the hidden size is known, the output is bound
+    /// to the returned array itself (IOBinding), so ORT writes it there; before that, it is copied out of ORT's buffer.
+    /// </summary>
     public HiddenStates Encode(IReadOnlyList<EncodedText> batch)
     {
         using var inputs = CreateInputs(batch);
-        using var outputs = Run(inputs);
-        var shape = outputs[0].GetTensorTypeAndShape().Shape;
-        HiddenSize = (int)shape[2];
         var lengths = new int[batch.Count];
         for (var row = 0; row < batch.Count; row++)
         {
             lengths[row] = batch[row].Ids.Length;
         }
+        if (HiddenSize > 0)
+        {
+            var values = new float[batch.Count * inputs.Length * HiddenSize];
+            using var output = OrtValue.CreateTensorValueFromMemory(values, [batch.Count, inputs.Length, HiddenSize]);
+            _model.Run(_runOptions, _inputNames, inputs.Values, _outputNames[0], output);
+            return new HiddenStates(values, lengths, inputs.Length, HiddenSize);
+        }
+        using var outputs = Run(inputs);
+        HiddenSize = (int)outputs[0].GetTensorTypeAndShape().Shape[2];
         return new HiddenStates(outputs[0].GetTensorDataAsSpan<float>().ToArray(), lengths, inputs.Length, HiddenSize);
     }
 

@@ -10,5 +10,6 @@ public sealed class AttentionPlugin : ISievePlugin
     public string Name => "attention";
 
     public void Register(IOperatorRegistry registry) =>
-        registry.Add<IAttention, BlockSparseAttentionOptions>(BlockSparseAttention.Name, (options, _) => new BlockSparseAttention(options));
+        registry.Add<IAttention, BlockSparseAttentionOptions>(BlockSparseAttention.Name, (options, services) =>
+            new BlockSparseAttention(options, services.GetService(typeof(IGpuDevice)) as IGpuDevice));
 }

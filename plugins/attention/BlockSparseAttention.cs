@@ -1,5 +1,6 @@
 using Sieve.Abstractions;
 using Sieve.Kernels;
+using Sieve.Plugins.Attention.Gpu;
 
 namespace Sieve.Plugins.Attention;
 
@@ -9,15 +10,41 @@ namespace Sieve.Plugins.Attention;
 /// first block and a local window (blocks count from the row's first valid key, so the sink is the first real token
 /// even in a left-padded row; causal: never a block after the query's own); exact attention then runs over the chosen
 /// blocks only, one query or many (decoding and prefill alike). Inputs shorter than
-/// <see cref="BlockSparseAttentionOptions.DenseBelow"/> keys run dense. Thread-safe (stateless).
+/// <see cref="BlockSparseAttentionOptions.DenseBelow"/> keys run dense. On CUDA the same selection and attention run
+/// as GPU kernels (<see cref="GpuBlockSparseAttention"/>) through the host's device service. Thread-safe (stateless).
 /// </summary>
-public sealed class BlockSparseAttention(BlockSparseAttentionOptions options) : IAttention
+public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IGpuDevice? gpu = null) : IAttention
 {
     public const string Name = "block-sparse";
 
     private readonly BlockSelector _selector = new(options);
+    private readonly Lazy<GpuBlockSparseAttention>? _gpu = gpu is null ? null : new Lazy<GpuBlockSparseAttention>(() => new GpuBlockSparseAttention(gpu, options));
 
-    public string? CheckSupport(AttentionShape shape) => AttentionDims.Unsupported(shape);
+    public string? CheckSupport(AttentionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Device == DeviceKind.Cuda)
+        {
+            return _gpu is null
+                ? "the host offers no GPU device service"
+                : GpuBlockSparseAttention.Unsupported(options, new AttentionDims(1, shape.QueryHeads, Math.Max(1, shape.KeyValueHeads), 1, 1, shape.HeadSize));
+        }
+        return AttentionDims.Unsupported(shape);
+    }
+
+    public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
+        TensorView<int> keyStarts, TensorView<int> keyEnds, TensorView<float> output, OperatorRunContext context)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (query.Device == DeviceKind.Cpu)
+        {
+            Compute(shape, query, key, value, keyStarts.Span, keyEnds.Span, output, context);
+            return;
+        }
+        var gpuAttention = _gpu?.Value ?? throw new NotSupportedException("attention/block-sparse got device tensors but the host offers no GPU device service.");
+        gpuAttention.Compute(AttentionDims.Of(query, key), shape.Scale, shape.Causal, query.Address, key.Address, value.Address, output.Address,
+            keyStarts.Address, keyEnds.Address);
+    }
 
     public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
         ReadOnlySpan<int> keyLengths, TensorView<float> output, OperatorRunContext context) =>

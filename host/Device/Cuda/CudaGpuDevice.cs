@@ -111,11 +111,21 @@ internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
         _context.Dispose();
     }
 
+    /// <summary>What loading each kernel cost so far: ILGPU's compile (or the PTX cache) and the driver's JIT.</summary>
+    public IReadOnlyList<string> LoadReport => [.. _loads];
+
+    private readonly ConcurrentQueue<string> _loads = new();
+
     private CudaKernel Load(MethodInfo method)
     {
         var signature = KernelSignature.Of(method);
         var watch = Stopwatch.StartNew();
         var ptx = _compiler.Compile(method, ComputeCapability);
-        return new CudaKernel(_context, () => _stream.Value, $"{method.DeclaringType?.Name}.{method.Name}", ptx, signature, watch.Elapsed);
+        var compiled = watch.Elapsed;
+        var name = $"{method.DeclaringType?.Name}.{method.Name}";
+        var kernel = new CudaKernel(_context, () => _stream.Value, name, ptx, signature, () => watch.Elapsed);
+        _loads.Enqueue(FormattableString.Invariant(
+            $"{name}: {watch.Elapsed.TotalMilliseconds:F0} ms ({(ptx.FromCache ? "PTX from the disk cache" : $"ILGPU {compiled.TotalMilliseconds:F0} ms")}, driver load and JIT {(watch.Elapsed - compiled).TotalMilliseconds:F0} ms)"));
+        return kernel;
     }
 }

@@ -18,7 +18,8 @@ internal sealed unsafe class CudaKernel : IGpuKernel, IDisposable
     private readonly nint _function;
     private int _sharedLimit;
 
-    public CudaKernel(CudaPrimaryContext context, Func<nint> defaultStream, string name, PtxKernel ptx, KernelSignature signature, TimeSpan loadCost)
+    /// <param name="loadCost">Read when loading is done: the time since compiling started.</param>
+    public CudaKernel(CudaPrimaryContext context, Func<nint> defaultStream, string name, PtxKernel ptx, KernelSignature signature, Func<TimeSpan> loadCost)
     {
         _context = context;
         _defaultStream = defaultStream;
@@ -56,7 +57,7 @@ internal sealed unsafe class CudaKernel : IGpuKernel, IDisposable
             Marshal.FreeCoTaskMem(entry);
         }
         VerifyLayout();
-        LoadCost = loadCost;
+        LoadCost = loadCost();
     }
 
     public string Name { get; }

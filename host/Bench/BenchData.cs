@@ -10,10 +10,11 @@ internal sealed class BenchData(IGpuDevice device)
     private readonly IGpuKernel _toHalf = device.Kernel(typeof(BenchDataKernels).GetMethod(nameof(BenchDataKernels.ToHalf))!);
     private readonly IGpuKernel _fromHalf = device.Kernel(typeof(BenchDataKernels).GetMethod(nameof(BenchDataKernels.FromHalf))!);
 
-    public void Fill(DeviceAddress target, int heads, int rows, int dim, int seed, float amplitude, float noise)
+    public void Fill(DeviceAddress target, int heads, int rows, int dim, int seed, int phaseSeed, int headsPerPhase, float amplitude, float noise)
     {
         long count = (long)heads * rows * dim;
-        _fill.Launch(Launch(count), new KernelArguments().View<float>(target, count).Value(heads).Value(rows).Value(dim).Value(seed).Value(amplitude).Value(noise)
+        _fill.Launch(Launch(count), new KernelArguments().View<float>(target, count).Value(heads).Value(rows).Value(dim).Value(seed)
+            .Value(phaseSeed).Value(headsPerPhase).Value(amplitude).Value(noise)
             .Value(MathF.Pow(10000f, -2f / dim)));
     }
 

@@ -14,11 +14,13 @@ internal static class BenchDataKernels
     public const int GroupSize = 256;
 
     /// <summary>
-    /// target[h, t, d] = amplitude·cos(ω_d·t + φ_{h,d}) + noise·u(seed, h, t, d), u uniform in [−1, 1), with
+    /// target[h, t, d] = amplitude·cos(ω_d·t + φ_{h/headsPerPhase, d}) + noise·u(seed, h, t, d), u uniform in [−1, 1), with
     /// ω_d = ratio^(d/2) (ratio = 10000^(−2/dim) as in rotary embeddings; powers by multiplication: PTX has no pow).
+    /// Queries and keys filled with the same <paramref name="phaseSeed"/> (query heads grouped per key head) share
+    /// phases, so q_i·k_j ≈ ½·amplitude²·Σ_d cos(ω_d·(i − j)) + noise: largest at i = j, decaying with the distance.
     /// </summary>
     [GpuKernel]
-    public static void Fill(ArrayView<float> target, int heads, int rows, int dim, int seed, float amplitude, float noise, float ratio)
+    public static void Fill(ArrayView<float> target, int heads, int rows, int dim, int seed, int phaseSeed, int headsPerPhase, float amplitude, float noise, float ratio)
     {
         var total = heads * rows * dim;
         for (var i = Grid.IdxX * Group.DimX + Group.IdxX; i < total; i += Grid.DimX * Group.DimX)
@@ -31,7 +33,7 @@ internal static class BenchDataKernels
             {
                 frequency *= ratio;
             }
-            var phase = Uniform(seed * 7919 + h * 131 + d) * 3.14159265f;
+            var phase = Uniform(phaseSeed * 7919 + h / headsPerPhase * 131 + d) * 3.14159265f;
             target[i] = amplitude * MathF.Cos(frequency * t + phase) + noise * Uniform(seed ^ i);
         }
     }

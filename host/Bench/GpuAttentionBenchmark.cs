@@ -30,6 +30,11 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
         var gpu = device.Gpu ?? throw new SieveException("sieve bench gpu-attention needs a GPU: set Sieve:Device to cuda (--set Sieve:Device=cuda).");
         var lengths = commandLine.IntListFlag("--lengths", [4096, 16384, 65536, 131072]);
         var headSize = commandLine.IntFlag("--head-size", 128);
+        // 1.5: an oracle keeping the 16 heaviest key blocks of 64 holds ~98% of a query's attention at 16K (numpy check,
+        // docs/cuda.md); 1.0 spreads attention far wider (~35%).
+        var amplitude = commandLine.Flags.TryGetValue("--amplitude", out var amplitudeText)
+            ? float.Parse(amplitudeText, CultureInfo.InvariantCulture)
+            : 1.5f;
         var variants = commandLine.Flags.TryGetValue("--kernels", out var chosen) && chosen is not null
             ? chosen.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : ["dense-fp32", "dense-fp16", "block-sparse"];
@@ -43,6 +48,8 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
         var results = new List<Dictionary<string, object>>();
         output.WriteLine($"GPU attention on {device.Description}: batch 1, causal, {QueryHeads} query heads over {KeyValueHeads} KV heads, head size {headSize}; " +
             "CUDA events, median");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"inputs: positional cosine features shared by queries and keys, amplitude {amplitude}, " +
+            $"noise 0.5 (BenchDataKernels.Fill); block-sparse: {string.Join(", ", sparseOptions.Select(o => $"{o.Key} {o.Value}"))}, block 64, first block + window 1, compression 32/16"));
         output.WriteLine($"{"kernel",-14} {"length",8} {"ms",10} {"TFLOP/s",9} {"runs",5}  notes");
         foreach (var length in lengths)
         {
@@ -61,9 +68,9 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
             using var v = gpu.Allocate(kvShape.ElementCount * 4);
             using var denseOut = gpu.Allocate(qShape.ElementCount * 4);
             using var bounds = gpu.Allocate(8);
-            data.Fill(q.Address, QueryHeads, length, headSize, 1, 1f, 0.5f);
-            data.Fill(k.Address, KeyValueHeads, length, headSize, 2, 1f, 0.5f);
-            data.Fill(v.Address, KeyValueHeads, length, headSize, 3, 0f, 1f);
+            data.Fill(q.Address, QueryHeads, length, headSize, 1, 7, QueryHeads / KeyValueHeads, amplitude, 0.5f);
+            data.Fill(k.Address, KeyValueHeads, length, headSize, 2, 7, 1, amplitude, 0.5f);
+            data.Fill(v.Address, KeyValueHeads, length, headSize, 3, 7, 1, 0f, 1f);
             gpu.Upload<int>([0, length], bounds.Address);
             var endsAddress = new DeviceAddress(bounds.Address.Value + 4);
             TensorView<float> View(IGpuBuffer b, TensorShape s) => new(b.Address, s, DeviceKind.Cuda);

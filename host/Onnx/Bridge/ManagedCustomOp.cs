@@ -23,7 +23,7 @@ internal abstract unsafe class ManagedCustomOp : IDisposable
     {
         Name = name;
         _name = Marshal.StringToCoTaskMemUTF8(name);
-        _provider = provider is null ? 0 : Marshal.StringToCoTaskMemUTF8(provider);
+        _provider = provider is null ? 0 : ProviderName(provider);
         _self = GCHandle.Alloc(this);
         _native = (OrtCustomOpStruct*)NativeMemory.AllocZeroed((nuint)sizeof(OrtCustomOpStruct));
         _native->Version = OrtApiTable.ApiVersion;
@@ -67,10 +67,17 @@ internal abstract unsafe class ManagedCustomOp : IDisposable
             _self.Free();
             NativeMemory.Free(_native);
             Marshal.FreeCoTaskMem(_name);
-            Marshal.FreeCoTaskMem(_provider);
         }
         GC.SuppressFinalize(this);
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, nint> ProviderNames = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The provider's name as a native string that lives as long as the process: ORT keeps the pointer in kernel
+    /// registrations that may outlive one op's sessions (suspected cause of a crash at exit after several CUDA sessions; see docs/cuda.md).
+    /// </summary>
+    private static nint ProviderName(string provider) => ProviderNames.GetOrAdd(provider, Marshal.StringToCoTaskMemUTF8);
 
     private static ManagedCustomOp Owner(OrtCustomOpStruct* op) => (ManagedCustomOp)GCHandle.FromIntPtr(op->Owner).Target!;
 

@@ -79,52 +79,80 @@ public sealed class GpuBlockSparseAttention
             _attention.Compute(dims, scale, causal, query, key, value, output, keyStarts, keyEnds);
             return;
         }
-        var d = dims.HeadSize;
-        var maxCompressed = CompressKeysKernel.Count(dims.KeyLength, _options.CompressionKernel, _options.CompressionStride);
-        var maxBlocks = MaxBlocks(dims);
-        var tiles = GpuDenseAttention.QueryTiles(dims);
-        var kvRows = dims.Batch * dims.KeyValueHeads;
-        var rows = kvRows * tiles;
-        var entries = Entries(_options, causal, maxBlocks);
-        var queryElements = (long)dims.Batch * dims.QueryHeads * dims.QueryLength * d;
-        var keyElements = (long)kvRows * dims.KeyLength * d;
+        var plan = Plan.Of(dims, _options, causal);
+        using var compressed = _device.Allocate(plan.CompressedElements * sizeof(float));
+        using var scores = _device.Allocate(plan.ScoreElements * sizeof(float));
+        using var offsets = _device.Allocate((plan.Rows + 1L) * sizeof(int));
+        using var indices = _device.Allocate(plan.IndexElements * sizeof(int));
+        LaunchCompress(dims, plan, key, keyStarts, keyEnds, compressed.Address);
+        LaunchScores(dims, plan, scale, causal, query, compressed.Address, keyStarts, keyEnds, scores.Address);
+        LaunchSelect(dims, plan, causal, scores.Address, keyStarts, keyEnds, offsets.Address, indices.Address);
+        _attention.Compute(dims, scale, causal, query, key, value, output, keyStarts, keyEnds,
+            offsets.Address, plan.Rows + 1, indices.Address, plan.IndexElements);
+    }
 
-        using var compressed = _device.Allocate((long)kvRows * maxCompressed * d * sizeof(float));
-        using var scores = _device.Allocate((long)rows * maxBlocks * sizeof(float));
-        using var offsets = _device.Allocate((long)(rows + 1) * sizeof(int));
-        using var indices = _device.Allocate((long)rows * entries * sizeof(int));
-
+    /// <summary>Compressed keys into [B·Hkv, MaxCompressed, D] at <paramref name="compressed"/>.</summary>
+    internal void LaunchCompress(AttentionDims dims, Plan plan, DeviceAddress key, DeviceAddress keyStarts, DeviceAddress keyEnds, DeviceAddress compressed) =>
         _compress.Launch(
-            new GpuLaunch((maxCompressed * d + CompressKeysKernel.Threads - 1) / CompressKeysKernel.Threads, kvRows, 1, CompressKeysKernel.Threads),
+            new GpuLaunch((plan.MaxCompressed * dims.HeadSize + CompressKeysKernel.Threads - 1) / CompressKeysKernel.Threads, plan.KeyValueRows, 1,
+                CompressKeysKernel.Threads),
             new KernelArguments()
-                .View<float>(key, keyElements)
+                .View<float>(key, (long)plan.KeyValueRows * dims.KeyLength * dims.HeadSize)
                 .View<int>(keyStarts, dims.Batch)
                 .View<int>(keyEnds, dims.Batch)
-                .View<float>(compressed.Address, (long)kvRows * maxCompressed * d)
-                .Value(new CompressKeysParameters(dims.KeyValueHeads, dims.KeyLength, d, _options.CompressionKernel, _options.CompressionStride, maxCompressed)));
+                .View<float>(compressed, plan.CompressedElements)
+                .Value(new CompressKeysParameters(dims.KeyValueHeads, dims.KeyLength, dims.HeadSize, _options.CompressionKernel,
+                    _options.CompressionStride, plan.MaxCompressed)));
+
+    /// <summary>Block scores into [Rows, MaxBlocks] at <paramref name="scores"/>.</summary>
+    internal void LaunchScores(AttentionDims dims, Plan plan, float scale, bool causal, DeviceAddress query, DeviceAddress compressed,
+        DeviceAddress keyStarts, DeviceAddress keyEnds, DeviceAddress scores) =>
         _scores.Launch(
-            new GpuLaunch(tiles, kvRows, 1, GpuTile.Threads, BlockScoresKernel.SharedBytes(d, dims.Group, maxBlocks)),
+            new GpuLaunch(plan.QueryTiles, plan.KeyValueRows, 1, GpuTile.Threads, BlockScoresKernel.SharedBytes(dims.HeadSize, dims.Group, plan.MaxBlocks)),
             new KernelArguments()
-                .View<float>(query, queryElements)
-                .View<float>(compressed.Address, (long)kvRows * maxCompressed * d)
+                .View<float>(query, (long)dims.Batch * dims.QueryHeads * dims.QueryLength * dims.HeadSize)
+                .View<float>(compressed, plan.CompressedElements)
                 .View<int>(keyStarts, dims.Batch)
                 .View<int>(keyEnds, dims.Batch)
-                .View<float>(scores.Address, (long)rows * maxBlocks)
-                .Value(new BlockScoresParameters(dims.QueryHeads, dims.KeyValueHeads, dims.QueryLength, dims.KeyLength, d, scale, causal ? 1 : 0,
-                    tiles, maxCompressed, maxBlocks, _options.CompressionKernel, _options.CompressionStride)));
+                .View<float>(scores, plan.ScoreElements)
+                .Value(new BlockScoresParameters(dims.QueryHeads, dims.KeyValueHeads, dims.QueryLength, dims.KeyLength, dims.HeadSize, scale,
+                    causal ? 1 : 0, plan.QueryTiles, plan.MaxCompressed, plan.MaxBlocks, _options.CompressionKernel, _options.CompressionStride)));
+
+    /// <summary>CSR block lists (offsets [Rows + 1], indices [Rows·Entries]) from the scores.</summary>
+    internal void LaunchSelect(AttentionDims dims, Plan plan, bool causal, DeviceAddress scores, DeviceAddress keyStarts, DeviceAddress keyEnds,
+        DeviceAddress offsets, DeviceAddress indices)
+    {
         var density = BitConverter.DoubleToInt64Bits(_options.Density);
         _select.Launch(
-            new GpuLaunch(rows, 1, 1, BlockSelectKernel.Threads, BlockSelectKernel.SharedBytes(maxBlocks)),
+            new GpuLaunch(plan.Rows, 1, 1, BlockSelectKernel.Threads, BlockSelectKernel.SharedBytes(plan.MaxBlocks)),
             new KernelArguments()
-                .View<float>(scores.Address, (long)rows * maxBlocks)
+                .View<float>(scores, plan.ScoreElements)
                 .View<int>(keyStarts, dims.Batch)
                 .View<int>(keyEnds, dims.Batch)
-                .View<int>(offsets.Address, rows + 1)
-                .View<int>(indices.Address, (long)rows * entries)
-                .Value(new BlockSelectParameters(dims.KeyValueHeads, dims.QueryLength, dims.KeyLength, causal ? 1 : 0, tiles, rows, maxBlocks, entries,
-                    _options.TopKBlocks, (int)(density & 0xFFFFFFFF), (int)(density >> 32), _options.WindowBlocks, _options.KeepFirstBlock ? 1 : 0)));
-        _attention.Compute(dims, scale, causal, query, key, value, output, keyStarts, keyEnds,
-            offsets.Address, rows + 1, indices.Address, (long)rows * entries);
+                .View<int>(offsets, plan.Rows + 1L)
+                .View<int>(indices, plan.IndexElements)
+                .Value(new BlockSelectParameters(dims.KeyValueHeads, dims.QueryLength, dims.KeyLength, causal ? 1 : 0, plan.QueryTiles, plan.Rows,
+                    plan.MaxBlocks, plan.Entries, _options.TopKBlocks, (int)(density & 0xFFFFFFFF), (int)(density >> 32), _options.WindowBlocks,
+                    _options.KeepFirstBlock ? 1 : 0)));
+    }
+
+    /// <summary>The sizes of one call's scratch.</summary>
+    internal readonly record struct Plan(int MaxCompressed, int MaxBlocks, int QueryTiles, int KeyValueRows, int Rows, int Entries, int HeadSize)
+    {
+        public long CompressedElements => (long)KeyValueRows * MaxCompressed * HeadSize;
+
+        public long ScoreElements => (long)Rows * MaxBlocks;
+
+        public long IndexElements => (long)Rows * Entries;
+
+        public static Plan Of(AttentionDims dims, BlockSparseAttentionOptions options, bool causal)
+        {
+            var maxBlocks = GpuBlockSparseAttention.MaxBlocks(dims);
+            var tiles = GpuDenseAttention.QueryTiles(dims);
+            var kvRows = dims.Batch * dims.KeyValueHeads;
+            return new Plan(CompressKeysKernel.Count(dims.KeyLength, options.CompressionKernel, options.CompressionStride), maxBlocks, tiles, kvRows,
+                kvRows * tiles, GpuBlockSparseAttention.Entries(options, causal, maxBlocks), dims.HeadSize);
+        }
     }
 
     /// <summary>Key blocks of a full row.</summary>

@@ -1,0 +1,224 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+using ILGPU.Runtime.Cuda;
+using Sieve.Kernels.Gpu;
+
+namespace Sieve.Plugins.Attention.Gpu;
+
+/// <summary>
+/// The block scores of <see cref="BlockScoresKernel"/> (same output, same layout) from fp16 queries and compressed keys,
+/// on tensor cores (mma.sync.m16n8k16, fp32 accumulation), written as inline PTX like
+/// <see cref="FlashAttentionHalfKernel"/>: head size 128. Launched by <see cref="GpuBlockScoresHalf"/>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Work split: one group of 128 threads (4 warps) per (batch, kv head, block of 64 queries); warp w owns query rows
+/// 16w..16w+15. The group walks the query heads of its kv group one after the other, and for each head makes two passes
+/// over the tiles of 64 compressed keys its rows see: pass 1 keeps each row's running maximum and sum of
+/// 2^(s·c − max·c) (c = scale·log2 e; s = q·ck from the same mma as FlashAttentionHalfKernel's S); pass 2 recomputes S,
+/// turns it into the row's softmax p = 2^(s·c − max·c − log2 sum), sums p over the warp's 16 rows per compressed key
+/// (a reduce-scatter of 14 shuffles: lane l ends with keys 2l, 2l+1), and adds the 4 warps' sums to the key's importance
+/// in shared memory. At the end every key block takes the maximum importance of the compressed keys overlapping it.
+/// </para>
+/// <para>
+/// Shared memory: the query tile of one head at 0 (16384 bytes), two compressed-key tile buffers at 16384 and 32768
+/// (tiles swizzled as in FlashAttentionHalfKernel: 16-byte chunk c of row r at c ^ (r % 8)), the warps' column sums at
+/// 49152 (4 × 64 floats), the importance of every compressed key of the row at 50176 (one float each, rounded up to
+/// 128). Tiles are double-buffered with cp.async; rows past the valid queries or compressed keys are zero-filled, never
+/// read. The C# code only computes indices and stays CTA-uniform; everything per-lane that could diverge (masking,
+/// the last block scores) is predicated PTX.
+/// </para>
+/// <para>
+/// The unrolled PTX blocks are in <c>BlockScoresHalfKernel.Ptx.cs</c>, written by
+/// <c>tools/ptx-gen/block_scores_half.py</c>: edit the script, not the constants. With no GPU at hand,
+/// <c>tools/ptx-gen/check_block_scores_half.py</c> runs the kernel's PTX in the PTX interpreter against an fp64
+/// reference of <see cref="BlockSelector"/>'s scores.
+/// </para>
+/// </remarks>
+public static partial class BlockScoresHalfKernel
+{
+    /// <summary>Queries per group, compressed keys per tile and tokens per key block.</summary>
+    public const int BlockSize = 64;
+
+    /// <summary>The head size this kernel is written for.</summary>
+    public const int HeadSize = 128;
+
+    /// <summary>Threads per group (4 warps).</summary>
+    public const int GroupSize = 128;
+
+    private const int RowBytes = HeadSize * 2;
+    private const int TileBytes = BlockSize * RowBytes;
+    private const int QueryBase = 0;
+    private const int KeyBase = TileBytes;
+    private const int PartialBase = 3 * TileBytes;
+    private const int ImportanceBase = PartialBase + 4 * BlockSize * sizeof(float);
+
+    /// <summary>Dynamic shared memory of one group for rows of up to <paramref name="maxCompressed"/> compressed keys.</summary>
+    public static int SharedBytes(int maxCompressed) => ImportanceBase + sizeof(float) * ((Math.Max(0, maxCompressed) + 127) / 128 * 128);
+
+    /// <summary>
+    /// Block scores for one (batch, kv head, block of 64 queries): grid (⌈T / 64⌉, B·Hkv), <see cref="GroupSize"/>
+    /// threads, <see cref="SharedBytes"/> of dynamic shared memory.
+    /// </summary>
+    /// <param name="query">Address of q [B, Hq, T, 128] fp16.</param>
+    /// <param name="compressed">Address of the compressed keys [B·Hkv, MaxCompressed, 128] fp16 (<see cref="CompressKeysKernel"/>'s, converted).</param>
+    /// <param name="keyStarts">[B].</param>
+    /// <param name="keyEnds">[B].</param>
+    /// <param name="scores">Address of the fp32 scores [B·Hkv·QueryTiles, MaxBlocks]: the row's ⌈length / 64⌉ key blocks are written (the rest is not).</param>
+    /// <param name="p">The sizes.</param>
+    [GpuKernel(HasInlinePtx: true)]
+    public static void Run(ulong query, ulong compressed, ArrayView<int> keyStarts, ArrayView<int> keyEnds, ulong scores, BlockScoresHalfParameters p)
+    {
+        // The dynamic shared memory is addressed in PTX through ILGPU's symbol for it, which needs this call.
+        SharedMemory.GetDynamic<byte>();
+
+        int thread = Group.IdxX;
+        int lane = thread & 31;
+        int warp = thread >> 5;
+        int queryTile = p.QueryTiles - 1 - Grid.IdxX; // the longest causal rows start first
+        int row = Grid.IdxY;
+        int batch = row / p.KeyValueHeads;
+        int kvHead = row - batch * p.KeyValueHeads;
+        int start = IntrinsicMath.Max(0, keyStarts[batch]);
+        int length = IntrinsicMath.Max(0, IntrinsicMath.Min(p.KeyLength, keyEnds[batch]) - start);
+        int count = length <= 0 ? 0 : IntrinsicMath.Max(1, (IntrinsicMath.Max(0, length - p.Kernel) + p.Stride - 1) / p.Stride + 1);
+        int blocks = (length + BlockSize - 1) / BlockSize;
+        int offset = p.KeyLength - p.QueryLength - start; // key position of query 0, relative to the first valid key
+        int firstQuery = queryTile * BlockSize;
+        int validQueries = IntrinsicMath.Min(BlockSize, p.QueryLength - firstQuery);
+
+        // Compressed keys seen by the group's last row (the most), by its first (the fewest), and by this thread's rows g, g+8.
+        int mostVisible = Visible(validQueries - 1, validQueries, firstQuery, offset, length, count, p);
+        int fewestVisible = validQueries < BlockSize ? 0 : Visible(0, validQueries, firstQuery, offset, length, count, p);
+        int rowLocal = warp * 16 + (lane >> 2);
+        int columnShift = (lane & 3) << 1;
+        int visible0 = Visible(rowLocal, validQueries, firstQuery, offset, length, count, p) - columnShift;
+        int visible1 = Visible(rowLocal + 8, validQueries, firstQuery, offset, length, count, p) - columnShift;
+        int tiles = (mostVisible + BlockSize - 1) / BlockSize;
+
+        // Per-lane ldmatrix addresses (as FlashAttentionHalfKernel) and this thread's chunk of every tile copy.
+        int keyRow = (((lane >> 4) << 3) + (lane & 7)) * RowBytes;
+        int keyXor = (((lane >> 3) & 1) ^ (lane & 7)) << 4;
+        int queryXor = ((lane >> 4) ^ (lane & 7)) << 4;
+        CudaAsm.Emit(Init, KeyBase + keyRow, keyXor, lane);
+        int copyRow = thread >> 4;
+        int copyChunk = thread & 15;
+        int copyShared = copyRow * RowBytes + ((copyChunk ^ copyRow) << 4);
+        long copyGlobal = copyRow * RowBytes + (copyChunk << 4);
+        long headBytes = (long)p.QueryLength * RowBytes;
+        long firstHead = (long)query + ((long)(batch * p.QueryHeads + kvHead * p.Group) * p.QueryLength + firstQuery) * RowBytes;
+        long keyRows = (long)compressed + (long)row * p.MaxCompressed * RowBytes;
+        int steps = p.Group * 2 * tiles;
+
+        for (int c = 0; c < tiles * BlockSize; c += GroupSize)
+        {
+            CudaAsm.Emit(ZeroImportance, ImportanceBase + (c + thread) * sizeof(float));
+        }
+        if (steps > 0)
+        {
+            CudaAsm.Emit(LoadTile, QueryBase + copyShared, firstHead + copyGlobal, validQueries - copyRow, firstHead);
+            CudaAsm.Emit(LoadTile, KeyBase + copyShared, keyRows + copyGlobal, count - copyRow, keyRows);
+        }
+        CudaAsm.Emit(Commit);
+
+        // Step i = (head h, j): j < tiles is pass 1 on tile j, else pass 2 on tile j − tiles. Step i + 1's copies run during step i.
+        float scaleLog2 = p.ScaleLog2;
+        int h = 0;
+        int j = 0;
+        for (int i = 0; i < steps; i++)
+        {
+            int nextJ = j + 1;
+            int nextH = h;
+            if (nextJ == 2 * tiles)
+            {
+                nextJ = 0;
+                nextH++;
+            }
+            if (nextH < p.Group)
+            {
+                if (nextJ == 0)
+                {
+                    long head = firstHead + nextH * headBytes;
+                    CudaAsm.Emit(LoadTile, QueryBase + copyShared, head + copyGlobal, validQueries - copyRow, head);
+                }
+                int nextFirst = (nextJ < tiles ? nextJ : nextJ - tiles) * BlockSize;
+                long tile = keyRows + (long)nextFirst * RowBytes;
+                CudaAsm.Emit(LoadTile, KeyBase + ((i + 1) & 1) * TileBytes + copyShared, tile + copyGlobal, count - nextFirst - copyRow, tile);
+            }
+            CudaAsm.Emit(Commit);
+            CudaAsm.Emit(WaitAllButOne);
+            Group.Barrier();
+
+            int first = (j < tiles ? j : j - tiles) * BlockSize;
+            if (j == 0)
+            {
+                CudaAsm.Emit(LoadQuery, QueryBase + (warp * 16 + (lane & 15)) * RowBytes, queryXor);
+            }
+            CudaAsm.Emit(Scores, (i & 1) * TileBytes);
+            if (first + BlockSize > fewestVisible)
+            {
+                CudaAsm.Emit(Mask, visible0 - first, visible1 - first);
+            }
+            if (j < tiles)
+            {
+                CudaAsm.Emit(RowStatistics, scaleLog2);
+            }
+            else
+            {
+                if (j == tiles)
+                {
+                    CudaAsm.Emit(Normalizer, scaleLog2);
+                }
+                CudaAsm.Emit(ColumnSums, scaleLog2, PartialBase + warp * BlockSize * sizeof(float) + lane * 2 * sizeof(float));
+            }
+            Group.Barrier(); // every warp is done with this buffer (and has written its column sums)
+            if (j >= tiles)
+            {
+                int column = warp * 16 + (lane & 15);
+                CudaAsm.Emit(AddImportance, PartialBase + ((lane >> 4) * 2 * BlockSize + column) * sizeof(float),
+                    ImportanceBase + (first + column) * sizeof(float));
+            }
+            h = nextH;
+            j = nextJ;
+        }
+        Group.Barrier();
+
+        // Key block b: the maximum importance of the compressed keys c whose window [c·stride, c·stride + kernel) overlaps
+        // it (c·stride < 64(b + 1) and c·stride + kernel > 64b); keys past those the group scored have importance 0.
+        int span = (BlockSize + p.Kernel - 2) / p.Stride + 2;
+        int lastKey = IntrinsicMath.Min(count, tiles * BlockSize) - 1;
+        long scoreRow = (long)scores + ((long)row * p.QueryTiles + queryTile) * p.MaxBlocks * sizeof(float);
+        for (int b0 = 0; b0 < blocks; b0 += GroupSize)
+        {
+            int b = b0 + thread;
+            int low = IntrinsicMath.Max(0, b * BlockSize - p.Kernel + p.Stride) / p.Stride;
+            int high = IntrinsicMath.Min(((b + 1) * BlockSize - 1) / p.Stride, lastKey);
+            CudaAsm.Emit(ResetBest);
+            for (int k = 0; k < span; k++)
+            {
+                int c = IntrinsicMath.Max(0, IntrinsicMath.Min(low + k, high));
+                CudaAsm.Emit(PoolImportance, ImportanceBase + c * sizeof(float));
+            }
+            CudaAsm.Emit(StoreBest, b, blocks, low, high, scoreRow + (long)b * sizeof(float));
+        }
+    }
+
+    /// <summary>
+    /// How many compressed keys row <paramref name="rowLocal"/> of the group scores: those whose whole window ends at or
+    /// before its own position (causal), all (not causal), none for a row past the queries. Branch-free.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Visible(int rowLocal, int validQueries, int firstQuery, int offset, int length, int count, BlockScoresHalfParameters p)
+    {
+        int valid = IntrinsicMath.Min(1, IntrinsicMath.Max(0, validQueries - rowLocal));
+        if (p.Causal == 0)
+        {
+            return count * valid;
+        }
+        // Window c ends at min(length, c·stride + kernel); all end by length, so from there on every key is visible.
+        int limit = firstQuery + rowLocal + 1 + offset;
+        int seen = IntrinsicMath.Min(count, IntrinsicMath.Max(0, limit - p.Kernel + p.Stride) / p.Stride);
+        int all = IntrinsicMath.Min(1, IntrinsicMath.Max(0, limit - length + 1));
+        return IntrinsicMath.Max(seen, all * count) * valid;
+    }
+}

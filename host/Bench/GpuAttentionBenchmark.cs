@@ -37,13 +37,13 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
             : 1.5f;
         var variants = commandLine.Flags.TryGetValue("--kernels", out var chosen) && chosen is not null
             ? chosen.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : ["dense-fp32", "dense-fp16", "block-sparse"];
+            : ["dense-fp32", "dense-fp32-fast", "dense-fp16", "block-sparse", "block-sparse-fp16-scores"];
         var sparseOptions = new Dictionary<string, string> { ["DenseBelow"] = "0", ["TopKBlocks"] = commandLine.IntFlag("--top-k-blocks", 16).ToString(CultureInfo.InvariantCulture) };
         var dense = (IAttention)OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "dense", new Dictionary<string, string>()).Create(services);
-        var sparse = variants.Contains("block-sparse") && plugins.Operators.Find(OperatorSlots.Attention, "block-sparse") is not null
-            ? (IAttention)OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "block-sparse", sparseOptions).Create(services)
-            : null;
+        var sparse = SparseOrNull(variants, "block-sparse", sparseOptions);
+        var sparseHalfScores = SparseOrNull(variants, "block-sparse-fp16-scores", new Dictionary<string, string>(sparseOptions) { ["ScorePrecision"] = "fp16" });
         var half = new GpuDenseAttentionHalf(gpu);
+        var fast = new GpuDenseAttention(gpu, fast: true);
         var data = new BenchData(gpu);
         var results = new List<Dictionary<string, object>>();
         output.WriteLine($"GPU attention on {device.Description}: batch 1, causal, {QueryHeads} query heads over {KeyValueHeads} KV heads, head size {headSize}; " +
@@ -77,11 +77,19 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
             TensorView<int> Bound(DeviceAddress address) => new(address, new TensorShape(1), DeviceKind.Cuda);
             var runs = length <= 16384 ? 10 : length <= 65536 ? 2 : 1;
             double? denseMs = null;
-            if (variants.Contains("dense-fp32") || sparse is not null)
+            if (variants.Contains("dense-fp32") || sparse is not null || sparseHalfScores is not null)
             {
                 denseMs = Time(gpu, runs, length <= 16384, () => dense.Compute(shape, View(q, qShape), View(k, kvShape), View(v, kvShape), Bound(bounds.Address), Bound(endsAddress),
                     View(denseOut, qShape), new OperatorRunContext(DeviceKind.Cuda)), out var all);
                 Report(output, results, "dense-fp32", length, denseMs.Value, flops, all, "");
+            }
+            if (variants.Contains("dense-fp32-fast") && GpuDenseAttention.Unsupported(dims, fast: true) is null)
+            {
+                using var fastOut = gpu.Allocate(qShape.ElementCount * 4);
+                var ms = Time(gpu, runs, length <= 16384, () => fast.Compute(dims, scale, true, q.Address, k.Address, v.Address, fastOut.Address,
+                    bounds.Address, endsAddress), out var all);
+                Report(output, results, "dense-fp32-fast", length, ms, flops, all,
+                    denseMs is null ? "" : Compare(gpu, fastOut.Address, denseOut.Address, qShape.ElementCount, headSize, "vs dense fp32"));
             }
             if (variants.Contains("dense-fp16"))
             {
@@ -110,17 +118,22 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
                     output.WriteLine($"{"dense-fp16",-14} {length,8}  skipped: {problem}");
                 }
             }
-            if (sparse is not null)
+            foreach (var (name, attention) in new[] { ("block-sparse", sparse), ("block-sparse-fp16-scores", sparseHalfScores) })
             {
+                if (attention is null)
+                {
+                    continue;
+                }
                 using var sparseOut = gpu.Allocate(qShape.ElementCount * 4);
-                var ms = Time(gpu, length <= 16384 ? 10 : 3, true, () => sparse.Compute(shape, View(q, qShape), View(k, kvShape), View(v, kvShape), Bound(bounds.Address), Bound(endsAddress),
-                    View(sparseOut, qShape), new OperatorRunContext(DeviceKind.Cuda)), out var all);
-                Report(output, results, "block-sparse", length, ms, flops, all,
+                var ms = Time(gpu, length <= 16384 ? 10 : 3, true, () => attention.Compute(shape, View(q, qShape), View(k, kvShape), View(v, kvShape),
+                    Bound(bounds.Address), Bound(endsAddress), View(sparseOut, qShape), new OperatorRunContext(DeviceKind.Cuda)), out var all);
+                Report(output, results, name, length, ms, flops, all,
                     Compare(gpu, sparseOut.Address, denseOut.Address, qShape.ElementCount, headSize, "vs dense fp32") +
                     string.Create(CultureInfo.InvariantCulture, $"; {denseMs / ms:F2}x dense fp32"));
             }
         }
         (sparse as IDisposable)?.Dispose();
+        (sparseHalfScores as IDisposable)?.Dispose();
         output.WriteLine("first-launch costs (kernel load):");
         foreach (var load in gpu.LoadReport)
         {
@@ -131,6 +144,11 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
             File.WriteAllText(json, JsonSerializer.Serialize(new { device = device.Description, results }, Indented));
         }
     }
+
+    private IAttention? SparseOrNull(string[] variants, string variant, Dictionary<string, string> options) =>
+        variants.Contains(variant) && plugins.Operators.Find(OperatorSlots.Attention, "block-sparse") is not null
+            ? (IAttention)OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "block-sparse", options).Create(services)
+            : null;
 
     /// <summary>Median GPU milliseconds of <paramref name="runs"/> calls (after one warm-up call when asked).</summary>
     private static double Time(CudaGpuDevice gpu, int runs, bool warmUp, Action call, out List<double> all)

@@ -34,6 +34,8 @@ internal static class OnnxSessionFactory
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = Environment.ProcessorCount,
+            // ORT's warnings (e.g. shape nodes kept on the CPU beside the CUDA provider, by design) would bury the job's own log.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         try
         {

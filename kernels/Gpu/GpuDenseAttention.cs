@@ -3,22 +3,35 @@ using Sieve.Abstractions;
 namespace Sieve.Kernels.Gpu;
 
 /// <summary>
-/// Attention on the GPU with <see cref="FlashAttentionKernel"/>: dense, or block-sparse through a CSR list of key blocks.
-/// Loads its kernel once, at construction; every call only enqueues one launch on the device's current stream.
-/// Thread-safe (stateless after construction).
+/// Attention on the GPU with <see cref="FlashAttentionKernel"/> (or, when asked, <see cref="FlashAttentionFastKernel"/>):
+/// dense, or block-sparse through a CSR list of key blocks. Loads its kernel once, at construction; every call only
+/// enqueues one launch on the device's current stream. Thread-safe (stateless after construction).
 /// </summary>
 /// <param name="device">The device; its kernels are compiled on first use and cached.</param>
-public sealed class GpuDenseAttention(IGpuDevice device)
+/// <param name="fast">
+/// Use <see cref="FlashAttentionFastKernel"/> (head sizes 4, 8, 16, 32, 64 and 128 only; tensors 16-byte aligned) instead
+/// of <see cref="FlashAttentionKernel"/>.
+/// </param>
+public sealed class GpuDenseAttention(IGpuDevice device, bool fast = false)
 {
     private readonly IGpuKernel _kernel = (device ?? throw new ArgumentNullException(nameof(device)))
-        .Kernel(typeof(FlashAttentionKernel).GetMethod(nameof(FlashAttentionKernel.Run))!);
+        .Kernel(fast
+            ? typeof(FlashAttentionFastKernel).GetMethod(nameof(FlashAttentionFastKernel.Run))!
+            : typeof(FlashAttentionKernel).GetMethod(nameof(FlashAttentionKernel.Run))!);
 
-    /// <summary>What the GPU kernel cannot run, as a reason, or null.</summary>
-    public static string? Unsupported(AttentionDims dims)
+    /// <summary>Whether this instance runs <see cref="FlashAttentionFastKernel"/>.</summary>
+    public bool Fast { get; } = fast;
+
+    /// <summary>What the GPU kernel (the fast one when <paramref name="fast"/>) cannot run, as a reason, or null.</summary>
+    public static string? Unsupported(AttentionDims dims, bool fast = false)
     {
         if (dims.HeadSize < 1 || dims.HeadSize > GpuTile.MaxHeadSize)
         {
             return $"head size {dims.HeadSize} is outside the GPU kernel's range 1–{GpuTile.MaxHeadSize}";
+        }
+        if (fast && !FlashAttentionFastKernel.SupportsHeadSize(dims.HeadSize))
+        {
+            return $"head size {dims.HeadSize} is not one of the fast GPU kernel's 4, 8, 16, 32, 64, 128";
         }
         if (dims.KeyValueHeads < 1 || dims.QueryHeads % dims.KeyValueHeads != 0)
         {
@@ -28,9 +41,10 @@ public sealed class GpuDenseAttention(IGpuDevice device)
         return elements > int.MaxValue ? $"{elements} elements per tensor exceed the GPU kernel's 32-bit indexing" : null;
     }
 
-    /// <summary>The launch shape of one call.</summary>
-    public static GpuLaunch LaunchOf(AttentionDims dims) => new(
-        QueryTiles(dims), dims.Batch * dims.QueryHeads, 1, GpuTile.Threads, FlashAttentionKernel.SharedBytes(dims.HeadSize));
+    /// <summary>The launch shape of one call (of the fast kernel when <paramref name="fast"/>).</summary>
+    public static GpuLaunch LaunchOf(AttentionDims dims, bool fast = false) => new(
+        QueryTiles(dims), dims.Batch * dims.QueryHeads, 1, GpuTile.Threads,
+        fast ? FlashAttentionFastKernel.SharedBytes : FlashAttentionKernel.SharedBytes(dims.HeadSize));
 
     /// <summary>Query blocks of 64 (<see cref="GpuTile.Rows"/>) per head: the CSR lists have B·Hkv·QueryTiles rows.</summary>
     public static int QueryTiles(AttentionDims dims) => (dims.QueryLength + GpuTile.Rows - 1) / GpuTile.Rows;
@@ -45,14 +59,21 @@ public sealed class GpuDenseAttention(IGpuDevice device)
     /// Attention over the key blocks listed per (batch, kv head, query block) in CSR form; with
     /// <paramref name="offsetsLength"/> 0, dense. Block k of a row is keys [keyStart + 64k, keyStart + 64k + 64).
     /// </summary>
-    /// <exception cref="ArgumentException">The sizes are not supported, or the offsets are not B·Hkv·⌈T/64⌉ + 1 long.</exception>
+    /// <exception cref="ArgumentException">
+    /// The sizes are not supported, the offsets are not B·Hkv·⌈T/64⌉ + 1 long, or (fast kernel) a tensor address is not
+    /// 16-byte aligned.
+    /// </exception>
     public void Compute(AttentionDims dims, float scale, bool causal, DeviceAddress query, DeviceAddress key, DeviceAddress value,
         DeviceAddress output, DeviceAddress keyStarts, DeviceAddress keyEnds,
         DeviceAddress blockOffsets, long offsetsLength, DeviceAddress blockIndices, long indicesLength)
     {
-        if (Unsupported(dims) is { } reason)
+        if (Unsupported(dims, Fast) is { } reason)
         {
             throw new ArgumentException($"GPU attention: {reason}.", nameof(dims));
+        }
+        if (Fast && ((query.Value | key.Value | value.Value | output.Value) & 15) != 0)
+        {
+            throw new ArgumentException("GPU attention: the fast kernel needs 16-byte aligned query, key, value and output addresses.", nameof(query));
         }
         var tiles = QueryTiles(dims);
         var rows = (long)dims.Batch * dims.KeyValueHeads * tiles;
@@ -78,6 +99,6 @@ public sealed class GpuDenseAttention(IGpuDevice device)
             .View<int>(blockOffsets, offsetsLength)
             .View<int>(blockIndices, offsetsLength == 0 ? 0 : indicesLength)
             .Value(parameters);
-        _kernel.Launch(LaunchOf(dims), arguments);
+        _kernel.Launch(LaunchOf(dims, Fast), arguments);
     }
 }

@@ -36,8 +36,19 @@ public sealed class BlockSparseAttentionOptions : IValidatableObject
     [Range(1, 4096)]
     public int CompressionStride { get; set; } = 16;
 
+    /// <summary>
+    /// On the GPU, the precision of the block scores that choose the key blocks: <c>fp32</c> (the CPU's numbers exactly) or
+    /// <c>fp16</c> (queries and compressed keys rounded to fp16 and scored on tensor cores, fp32 accumulation: many times
+    /// faster at long contexts; head size 128). Attention over the chosen blocks is fp32 either way. Ignored on the CPU.
+    /// </summary>
+    public string ScorePrecision { get; set; } = "fp32";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (ScorePrecision is not ("fp32" or "fp16"))
+        {
+            yield return new ValidationResult($"must be fp32 or fp16, got '{ScorePrecision}'", [nameof(ScorePrecision)]);
+        }
         if (BlockSize % 4 != 0)
         {
             yield return new ValidationResult($"must be a multiple of 4, got {BlockSize}", [nameof(BlockSize)]);

@@ -42,7 +42,7 @@ public class SieveOptionsValidatorTests
         options.Device = "tpu";
         var errors = Errors(options).ToList();
         Assert.Contains("Sieve:Jobs:0:BatchSize = 0 is invalid: must be between 1 and 4096.", errors);
-        Assert.Contains("Sieve:Device = 'tpu' is not supported. Allowed: cpu.", errors);
+        Assert.Contains("Sieve:Device = 'tpu' is not supported. Allowed: cpu, cuda.", errors);
     }
 
     [Fact]

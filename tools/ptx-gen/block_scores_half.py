@@ -82,18 +82,18 @@ consts["LoadTile"] = ("Copies one 64-row fp16 tile to shared memory asynchronous
 consts["Commit"] = ("Closes the current group of asynchronous copies.", "cp.async.commit_group;")
 consts["WaitAllButOne"] = ("Waits for all groups of asynchronous copies but the newest.", "cp.async.wait_group 1;")
 
-# ---- Q fragments + state reset: %0 smem offset of this lane's row, %1 column xor
-L = [".reg .b32 %%a;", ".reg .b32 %%t;", "add.u32 %%a, %%bsb, %0;"]
+# ---- Q fragments straight from global memory + state reset: %0 = global address of this lane's row g, column 2t of
+# the head's tile, %1 = the same for row g+8 (rows past the queries point at a valid row: they are masked anyway)
+L = [".reg .b64 %%a<2>;", "cvta.to.global.u64 %%a0, %0;", "cvta.to.global.u64 %%a1, %1;"]
 for kc in range(KC):
-    L.append(f"xor.b32 %%t, %1, {kc << 5};")
-    L.append("add.u32 %%t, %%t, %%a;")
-    q = ", ".join(f"%%bsq{kc*4+i}" for i in range(4))
-    L.append(f"ldmatrix.sync.aligned.m8n8.x4.shared.b16 {{{q}}}, [%%t];")
+    for i in range(4):
+        L.append(f"ld.global.nc.b32 %%bsq{kc*4+i}, [%%a{i & 1}+{32 * kc + 16 * (i >> 1)}];")
 for r in range(2):
     L.append(f"mov.f32 %%bsm{r}, {NEG_INF};")
     L.append(f"mov.f32 %%bsl{r}, {ZERO};")
-consts["LoadQuery"] = ("Loads the warp's 16 query rows of one head from shared memory into A fragments %bsq and resets the "
-                       "row maxima and sums. %0: shared byte offset of this lane's row, %1: its column xor.", block(L))
+consts["LoadQuery"] = ("Loads the warp's 16 query rows of one head from global memory into A fragments %bsq (a0..a3 of each "
+                       "16 dims: rows g, g+8 × columns 2t, 2t+1, then 2t+8, 2t+9) and resets the row maxima and sums. "
+                       "%0, %1: global addresses of this lane's rows g and g+8 at column 2·(lane%4).", block(L))
 
 # ---- S = Q CK^T: %0 byte offset of the K buffer (from buffer 0)
 L = [f".reg .b32 %%a<{KC}>;", ".reg .b32 %%b<4>;"]
@@ -206,7 +206,7 @@ L = [".reg .b32 %%s;", ".reg .f32 %%a;", ".reg .f32 %%b;", ".reg .f32 %%t;",
      "add.u32 %%s, %%bsb, %0;", "ld.shared.f32 %%a, [%%s];", "ld.shared.f32 %%b, [%%s+256];", "add.f32 %%a, %%a, %%b;",
      f"shfl.sync.bfly.b32 %%t, %%a, 16, 0x1f, {FULL};", "add.f32 %%a, %%a, %%t;",
      "add.u32 %%s, %%bsb, %1;", "ld.shared.f32 %%b, [%%s];", "add.f32 %%b, %%b, %%a;", "st.shared.f32 [%%s], %%b;"]
-consts["AddImportance"] = ("Adds one tile's column sums of the 4 warps to the importance of its compressed key: lanes l and l+16 "
+consts["AddImportanceBlock"] = ("Adds one tile's column sums of the 4 warps to the importance of its compressed key: lanes l and l+16 "
                            "of a warp each read two warps' partials of the same key and both store the total. %0: shared byte "
                            "offset of the first partial, %1: of the key's importance.", block(L))
 

@@ -11,14 +11,21 @@ D = 128
 
 
 class BlockScoresCTA(CTA):
-    """ptxsim's CTA plus the instructions this kernel adds: cp.async with a source size (zero fill), shared loads and
-    stores, lg2, integer min/max, predicated global stores."""
+    """ptxsim's CTA plus the instructions this kernel adds: cp.async with a source size (zero fill), landing only at the
+    wait_group that retires its commit group (so a wait on the wrong group reads stale data), shared loads and stores,
+    lg2, integer min/max, predicated global stores."""
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.pending, self.groups = [], []
+        self.s.b[:] = 0xFF  # shared memory starts as NaNs
 
     def exec(self, op, a, pred):
         p = op.split('.')
         name, ty = p[0], p[-1]
         G = self.get
         if name == 'cp' and len(p) > 2 and p[2] == 'cg' and len(a) == 4:
+            # asynchronous: the copy lands in shared memory only when a wait_group retires its group
             assert pred is None
             sa = self.addr(a[0]); ga = self.addr(a[1]); n = G(a[3]).astype(np.int64)
             for x, y, m in zip(sa, ga, n):
@@ -26,9 +33,16 @@ class BlockScoresCTA(CTA):
                 assert m in (0, 16), m
                 if m:
                     assert 0 <= y and y + 16 <= len(self.g.b), y
-                    self.s.b[x:x+16] = self.g.b[y:y+16]
-                else:
-                    self.s.b[x:x+16] = 0
+                self.pending.append((int(x), self.g.b[y:y+16].copy() if m else np.zeros(16, np.uint8)))
+            return
+        if op == 'cp.async.commit_group':
+            self.groups.append(self.pending); self.pending = []
+            return
+        if op == 'cp.async.wait_group':
+            keep = int(a[0])
+            while len(self.groups) > keep:
+                for x, data in self.groups.pop(0):
+                    self.s.b[x:x+16] = data
             return
         if name == 'ld' and p[1] == 'shared':
             assert pred is None and ty == 'f32' and len(p) == 3, op
@@ -141,7 +155,7 @@ def run_case(label, B, Hq, Hkv, T, S, causal, starts, ends, seed, kernel=32, str
     pv = [struct.pack('<Q', qa), struct.pack('<Q', ca), struct.pack('<Qq', sa_, B), struct.pack('<Qq', ea, B), struct.pack('<Q', oa),
           struct.pack('<iiiiiifiiiii', Hq, Hkv, grp, T, S, 1 if causal else 0, scale * math.log2(math.e), tiles, max_compressed,
                       max_blocks, kernel, stride)]
-    smem = 50176 + 4 * ((max_compressed + 127) // 128 * 128)
+    smem = 3 * 16384 + 2 * 1024 + 4 * ((max_compressed + 127) // 128 * 128)  # BlockScoresHalfKernel.SharedBytes
     grid = (tiles, B * Hkv)
     t0 = time.time()
     for y in range(grid[1]):

@@ -67,28 +67,25 @@ public static partial class BlockScoresHalfKernel
         cp.async.wait_group 1;
         """;
 
-    /// <summary>Loads the warp's 16 query rows of one head from shared memory into A fragments %bsq and resets the row maxima and sums. %0: shared byte offset of this lane's row, %1: its column xor.</summary>
+    /// <summary>Loads the warp's 16 query rows of one head from global memory into A fragments %bsq (a0..a3 of each 16 dims: rows g, g+8 × columns 2t, 2t+1, then 2t+8, 2t+9) and resets the row maxima and sums. %0, %1: global addresses of this lane's rows g and g+8 at column 2·(lane%4).</summary>
     private const string LoadQuery = """
         {
-        .reg .b32 %%a;
-        .reg .b32 %%t;
-        add.u32 %%a, %%bsb, %0; xor.b32 %%t, %1, 0; add.u32 %%t, %%t, %%a;
-        ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%%bsq0, %%bsq1, %%bsq2, %%bsq3}, [%%t];
-        xor.b32 %%t, %1, 32; add.u32 %%t, %%t, %%a;
-        ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%%bsq4, %%bsq5, %%bsq6, %%bsq7}, [%%t];
-        xor.b32 %%t, %1, 64; add.u32 %%t, %%t, %%a;
-        ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%%bsq8, %%bsq9, %%bsq10, %%bsq11}, [%%t];
-        xor.b32 %%t, %1, 96; add.u32 %%t, %%t, %%a;
-        ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%%bsq12, %%bsq13, %%bsq14, %%bsq15}, [%%t];
-        xor.b32 %%t, %1, 128; add.u32 %%t, %%t, %%a;
-        ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%%bsq16, %%bsq17, %%bsq18, %%bsq19}, [%%t];
-        xor.b32 %%t, %1, 160; add.u32 %%t, %%t, %%a;
-        ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%%bsq20, %%bsq21, %%bsq22, %%bsq23}, [%%t];
-        xor.b32 %%t, %1, 192; add.u32 %%t, %%t, %%a;
-        ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%%bsq24, %%bsq25, %%bsq26, %%bsq27}, [%%t];
-        xor.b32 %%t, %1, 224; add.u32 %%t, %%t, %%a;
-        ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%%bsq28, %%bsq29, %%bsq30, %%bsq31}, [%%t];
-        mov.f32 %%bsm0, 0fFF800000; mov.f32 %%bsl0, 0f00000000; mov.f32 %%bsm1, 0fFF800000; mov.f32 %%bsl1, 0f00000000;
+        .reg .b64 %%a<2>;
+        cvta.to.global.u64 %%a0, %0; cvta.to.global.u64 %%a1, %1; ld.global.nc.b32 %%bsq0, [%%a0+0];
+        ld.global.nc.b32 %%bsq1, [%%a1+0]; ld.global.nc.b32 %%bsq2, [%%a0+16]; ld.global.nc.b32 %%bsq3, [%%a1+16];
+        ld.global.nc.b32 %%bsq4, [%%a0+32]; ld.global.nc.b32 %%bsq5, [%%a1+32]; ld.global.nc.b32 %%bsq6, [%%a0+48];
+        ld.global.nc.b32 %%bsq7, [%%a1+48]; ld.global.nc.b32 %%bsq8, [%%a0+64]; ld.global.nc.b32 %%bsq9, [%%a1+64];
+        ld.global.nc.b32 %%bsq10, [%%a0+80]; ld.global.nc.b32 %%bsq11, [%%a1+80]; ld.global.nc.b32 %%bsq12, [%%a0+96];
+        ld.global.nc.b32 %%bsq13, [%%a1+96]; ld.global.nc.b32 %%bsq14, [%%a0+112]; ld.global.nc.b32 %%bsq15, [%%a1+112];
+        ld.global.nc.b32 %%bsq16, [%%a0+128]; ld.global.nc.b32 %%bsq17, [%%a1+128];
+        ld.global.nc.b32 %%bsq18, [%%a0+144]; ld.global.nc.b32 %%bsq19, [%%a1+144];
+        ld.global.nc.b32 %%bsq20, [%%a0+160]; ld.global.nc.b32 %%bsq21, [%%a1+160];
+        ld.global.nc.b32 %%bsq22, [%%a0+176]; ld.global.nc.b32 %%bsq23, [%%a1+176];
+        ld.global.nc.b32 %%bsq24, [%%a0+192]; ld.global.nc.b32 %%bsq25, [%%a1+192];
+        ld.global.nc.b32 %%bsq26, [%%a0+208]; ld.global.nc.b32 %%bsq27, [%%a1+208];
+        ld.global.nc.b32 %%bsq28, [%%a0+224]; ld.global.nc.b32 %%bsq29, [%%a1+224];
+        ld.global.nc.b32 %%bsq30, [%%a0+240]; ld.global.nc.b32 %%bsq31, [%%a1+240]; mov.f32 %%bsm0, 0fFF800000;
+        mov.f32 %%bsl0, 0f00000000; mov.f32 %%bsm1, 0fFF800000; mov.f32 %%bsl1, 0f00000000;
         }
         """;
 
@@ -400,7 +397,7 @@ public static partial class BlockScoresHalfKernel
         """;
 
     /// <summary>Adds one tile's column sums of the 4 warps to the importance of its compressed key: lanes l and l+16 of a warp each read two warps' partials of the same key and both store the total. %0: shared byte offset of the first partial, %1: of the key's importance.</summary>
-    private const string AddImportance = """
+    private const string AddImportanceBlock = """
         {
         .reg .b32 %%s;
         .reg .f32 %%a;

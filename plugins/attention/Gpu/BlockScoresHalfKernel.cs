@@ -15,18 +15,21 @@ namespace Sieve.Plugins.Attention.Gpu;
 /// Work split: one group of 128 threads (4 warps) per (batch, kv head, block of 64 queries); warp w owns query rows
 /// 16w..16w+15. The group walks the query heads of its kv group one after the other, and for each head makes two passes
 /// over the tiles of 64 compressed keys its rows see: pass 1 keeps each row's running maximum and sum of
-/// 2^(s·c − max·c) (c = scale·log2 e; s = q·ck from the same mma as FlashAttentionHalfKernel's S); pass 2 recomputes S,
-/// turns it into the row's softmax p = 2^(s·c − max·c − log2 sum), sums p over the warp's 16 rows per compressed key
-/// (a reduce-scatter of 14 shuffles: lane l ends with keys 2l, 2l+1), and adds the 4 warps' sums to the key's importance
-/// in shared memory. At the end every key block takes the maximum importance of the compressed keys overlapping it.
+/// 2^(s·c − max·c) (c = scale·log2 e; s = q·ck from the same mma as FlashAttentionHalfKernel's S, the Q A-fragments
+/// loaded once per head straight from global memory); pass 2 recomputes S, turns it into the row's softmax
+/// p = 2^(s·c − max·c − log2 sum), sums p over the warp's 16 rows per compressed key (a reduce-scatter of 14 shuffles:
+/// lane l ends with keys 2l, 2l+1), and the next step adds the 4 warps' sums to the key's importance in shared memory.
+/// At the end every key block takes the maximum importance of the compressed keys overlapping it. Everything is
+/// summed in fp32; the only fp16 values are the inputs.
 /// </para>
 /// <para>
-/// Shared memory: the query tile of one head at 0 (16384 bytes), two compressed-key tile buffers at 16384 and 32768
-/// (tiles swizzled as in FlashAttentionHalfKernel: 16-byte chunk c of row r at c ^ (r % 8)), the warps' column sums at
-/// 49152 (4 × 64 floats), the importance of every compressed key of the row at 50176 (one float each, rounded up to
-/// 128). Tiles are double-buffered with cp.async; rows past the valid queries or compressed keys are zero-filled, never
-/// read. The C# code only computes indices and stays CTA-uniform; everything per-lane that could diverge (masking,
-/// the last block scores) is predicated PTX.
+/// Shared memory: three compressed-key tile buffers at 0, 16384 and 32768 (64 × 128 fp16, swizzled as in
+/// FlashAttentionHalfKernel: 16-byte chunk c of row r at c ^ (r % 8)), two sets of the warps' column sums at 49152
+/// (4 × 64 floats each), the importance of every compressed key of the row at 51200 (one float each, rounded up to
+/// 128: 32 KiB at 128K tokens and stride 16, so two groups per SM). Tile i is copied with cp.async two steps ahead
+/// into buffer i % 3, so one barrier per step orders the copies, the buffers' reuse and the column sums; rows past the
+/// valid compressed keys are zero-filled, never read. The C# code only computes indices and stays CTA-uniform;
+/// everything per-lane that could diverge (masking, the last block scores) is predicated PTX.
 /// </para>
 /// <para>
 /// The unrolled PTX blocks are in <c>BlockScoresHalfKernel.Ptx.cs</c>, written by
@@ -48,10 +51,10 @@ public static partial class BlockScoresHalfKernel
 
     private const int RowBytes = HeadSize * 2;
     private const int TileBytes = BlockSize * RowBytes;
-    private const int QueryBase = 0;
-    private const int KeyBase = TileBytes;
-    private const int PartialBase = 3 * TileBytes;
-    private const int ImportanceBase = PartialBase + 4 * BlockSize * sizeof(float);
+    private const int Stages = 3;
+    private const int PartialBase = Stages * TileBytes;
+    private const int PartialBytes = 4 * BlockSize * sizeof(float);
+    private const int ImportanceBase = PartialBase + 2 * PartialBytes;
 
     /// <summary>Dynamic shared memory of one group for rows of up to <paramref name="maxCompressed"/> compressed keys.</summary>
     public static int SharedBytes(int maxCompressed) => ImportanceBase + sizeof(float) * ((Math.Max(0, maxCompressed) + 127) / 128 * 128);
@@ -90,23 +93,25 @@ public static partial class BlockScoresHalfKernel
         // Compressed keys seen by the group's last row (the most), by its first (the fewest), and by this thread's rows g, g+8.
         int mostVisible = Visible(validQueries - 1, validQueries, firstQuery, offset, length, count, p);
         int fewestVisible = validQueries < BlockSize ? 0 : Visible(0, validQueries, firstQuery, offset, length, count, p);
-        int rowLocal = warp * 16 + (lane >> 2);
+        int row0 = warp * 16 + (lane >> 2);
+        int row1 = row0 + 8;
         int columnShift = (lane & 3) << 1;
-        int visible0 = Visible(rowLocal, validQueries, firstQuery, offset, length, count, p) - columnShift;
-        int visible1 = Visible(rowLocal + 8, validQueries, firstQuery, offset, length, count, p) - columnShift;
+        int visible0 = Visible(row0, validQueries, firstQuery, offset, length, count, p) - columnShift;
+        int visible1 = Visible(row1, validQueries, firstQuery, offset, length, count, p) - columnShift;
         int tiles = (mostVisible + BlockSize - 1) / BlockSize;
 
-        // Per-lane ldmatrix addresses (as FlashAttentionHalfKernel) and this thread's chunk of every tile copy.
+        // Per-lane K ldmatrix addresses (as FlashAttentionHalfKernel), Q fragment addresses, and this thread's chunk of every tile copy.
         int keyRow = (((lane >> 4) << 3) + (lane & 7)) * RowBytes;
         int keyXor = (((lane >> 3) & 1) ^ (lane & 7)) << 4;
-        int queryXor = ((lane >> 4) ^ (lane & 7)) << 4;
-        CudaAsm.Emit(Init, KeyBase + keyRow, keyXor, lane);
+        CudaAsm.Emit(Init, keyRow, keyXor, lane);
+        long headBytes = (long)p.QueryLength * RowBytes;
+        long firstHead = (long)query + ((long)(batch * p.QueryHeads + kvHead * p.Group) * p.QueryLength + firstQuery) * RowBytes;
+        long query0 = firstHead + (row0 < validQueries ? row0 : 0) * RowBytes + columnShift * 2;
+        long query1 = firstHead + (row1 < validQueries ? row1 : 0) * RowBytes + columnShift * 2;
         int copyRow = thread >> 4;
         int copyChunk = thread & 15;
         int copyShared = copyRow * RowBytes + ((copyChunk ^ copyRow) << 4);
         long copyGlobal = copyRow * RowBytes + (copyChunk << 4);
-        long headBytes = (long)p.QueryLength * RowBytes;
-        long firstHead = (long)query + ((long)(batch * p.QueryHeads + kvHead * p.Group) * p.QueryLength + firstQuery) * RowBytes;
         long keyRows = (long)compressed + (long)row * p.MaxCompressed * RowBytes;
         int steps = p.Group * 2 * tiles;
 
@@ -114,47 +119,51 @@ public static partial class BlockScoresHalfKernel
         {
             CudaAsm.Emit(ZeroImportance, ImportanceBase + (c + thread) * sizeof(float));
         }
-        if (steps > 0)
-        {
-            CudaAsm.Emit(LoadTile, QueryBase + copyShared, firstHead + copyGlobal, validQueries - copyRow, firstHead);
-            CudaAsm.Emit(LoadTile, KeyBase + copyShared, keyRows + copyGlobal, count - copyRow, keyRows);
-        }
-        CudaAsm.Emit(Commit);
 
-        // Step i = (head h, j): j < tiles is pass 1 on tile j, else pass 2 on tile j − tiles. Step i + 1's copies run during step i.
+        // Step i = (head h, j): j < tiles is pass 1 on tile j, else pass 2 on tile j − tiles; its tile sits in buffer
+        // i % 3 and is copied two steps ahead, so one barrier per step orders both the copies and the buffers' reuse.
+        int loadJ = 0;
+        for (int i = 0; i < Stages - 1; i++)
+        {
+            if (i < steps)
+            {
+                int loadFirst = (loadJ < tiles ? loadJ : loadJ - tiles) * BlockSize;
+                long tile = keyRows + (long)loadFirst * RowBytes;
+                CudaAsm.Emit(LoadTile, i * TileBytes + copyShared, tile + copyGlobal, count - loadFirst - copyRow, tile);
+                loadJ = loadJ + 1 == 2 * tiles ? 0 : loadJ + 1;
+            }
+            CudaAsm.Emit(Commit);
+        }
         float scaleLog2 = p.ScaleLog2;
         int h = 0;
         int j = 0;
+        int buffer = 0;
+        int loadBuffer = Stages - 1;
+        int summed = -1; // the tile whose column sums the previous step left in shared memory, or −1
         for (int i = 0; i < steps; i++)
         {
-            int nextJ = j + 1;
-            int nextH = h;
-            if (nextJ == 2 * tiles)
+            CudaAsm.Emit(WaitAllButOne);
+            Group.Barrier(); // step i's tile has landed; every warp is done with step i − 1 (its buffer and partial sums)
+            if (i + Stages - 1 < steps)
             {
-                nextJ = 0;
-                nextH++;
-            }
-            if (nextH < p.Group)
-            {
-                if (nextJ == 0)
-                {
-                    long head = firstHead + nextH * headBytes;
-                    CudaAsm.Emit(LoadTile, QueryBase + copyShared, head + copyGlobal, validQueries - copyRow, head);
-                }
-                int nextFirst = (nextJ < tiles ? nextJ : nextJ - tiles) * BlockSize;
-                long tile = keyRows + (long)nextFirst * RowBytes;
-                CudaAsm.Emit(LoadTile, KeyBase + ((i + 1) & 1) * TileBytes + copyShared, tile + copyGlobal, count - nextFirst - copyRow, tile);
+                int loadFirst = (loadJ < tiles ? loadJ : loadJ - tiles) * BlockSize;
+                long tile = keyRows + (long)loadFirst * RowBytes;
+                CudaAsm.Emit(LoadTile, loadBuffer * TileBytes + copyShared, tile + copyGlobal, count - loadFirst - copyRow, tile);
+                loadJ = loadJ + 1 == 2 * tiles ? 0 : loadJ + 1;
             }
             CudaAsm.Emit(Commit);
-            CudaAsm.Emit(WaitAllButOne);
-            Group.Barrier();
+            if (summed >= 0)
+            {
+                AddImportance(summed, (i - 1) & 1, lane, warp);
+            }
 
             int first = (j < tiles ? j : j - tiles) * BlockSize;
             if (j == 0)
             {
-                CudaAsm.Emit(LoadQuery, QueryBase + (warp * 16 + (lane & 15)) * RowBytes, queryXor);
+                long head = h * headBytes;
+                CudaAsm.Emit(LoadQuery, query0 + head, query1 + head);
             }
-            CudaAsm.Emit(Scores, (i & 1) * TileBytes);
+            CudaAsm.Emit(Scores, buffer * TileBytes);
             if (first + BlockSize > fewestVisible)
             {
                 CudaAsm.Emit(Mask, visible0 - first, visible1 - first);
@@ -162,6 +171,7 @@ public static partial class BlockScoresHalfKernel
             if (j < tiles)
             {
                 CudaAsm.Emit(RowStatistics, scaleLog2);
+                summed = -1;
             }
             else
             {
@@ -169,17 +179,22 @@ public static partial class BlockScoresHalfKernel
                 {
                     CudaAsm.Emit(Normalizer, scaleLog2);
                 }
-                CudaAsm.Emit(ColumnSums, scaleLog2, PartialBase + warp * BlockSize * sizeof(float) + lane * 2 * sizeof(float));
+                CudaAsm.Emit(ColumnSums, scaleLog2, PartialBase + (i & 1) * PartialBytes + (warp * BlockSize + lane * 2) * sizeof(float));
+                summed = first;
             }
-            Group.Barrier(); // every warp is done with this buffer (and has written its column sums)
-            if (j >= tiles)
+            j++;
+            if (j == 2 * tiles)
             {
-                int column = warp * 16 + (lane & 15);
-                CudaAsm.Emit(AddImportance, PartialBase + ((lane >> 4) * 2 * BlockSize + column) * sizeof(float),
-                    ImportanceBase + (first + column) * sizeof(float));
+                j = 0;
+                h++;
             }
-            h = nextH;
-            j = nextJ;
+            buffer = buffer == Stages - 1 ? 0 : buffer + 1;
+            loadBuffer = loadBuffer == Stages - 1 ? 0 : loadBuffer + 1;
+        }
+        Group.Barrier();
+        if (summed >= 0)
+        {
+            AddImportance(summed, (steps - 1) & 1, lane, warp);
         }
         Group.Barrier();
 
@@ -201,6 +216,15 @@ public static partial class BlockScoresHalfKernel
             }
             CudaAsm.Emit(StoreBest, b, blocks, low, high, scoreRow + (long)b * sizeof(float));
         }
+    }
+
+    /// <summary>Adds the 4 warps' column sums of the tile at <paramref name="first"/> (partial buffer <paramref name="partial"/>) to the importance.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddImportance(int first, int partial, int lane, int warp)
+    {
+        int column = warp * 16 + (lane & 15);
+        CudaAsm.Emit(AddImportanceBlock, PartialBase + partial * PartialBytes + ((lane >> 4) * 2 * BlockSize + column) * sizeof(float),
+            ImportanceBase + (first + column) * sizeof(float));
     }
 
     /// <summary>

@@ -43,8 +43,7 @@ public sealed class GpuBlockScoresHalf
         {
             return $"head size {dims.HeadSize} is not supported by the fp16 block-score kernel (only {BlockScoresHalfKernel.HeadSize})";
         }
-        var tiles = GpuDenseAttention.QueryTiles(dims);
-        if (tiles > int.MaxValue / 2 || (long)dims.Batch * dims.KeyValueHeads > ushort.MaxValue)
+        if ((long)dims.Batch * dims.KeyValueHeads > ushort.MaxValue)
         {
             return $"batch × key/value heads = {(long)dims.Batch * dims.KeyValueHeads} is above the grid limit of {ushort.MaxValue}";
         }

@@ -7,7 +7,8 @@ namespace Sieve.Plugins.Attention.Gpu;
 /// <summary>
 /// <c>attention/block-sparse</c> on the GPU, with the numbers of <see cref="BlockSparseAttention"/>: compressed keys
 /// (<see cref="CompressKeysKernel"/>), block scores per (batch, kv head, block of 64 queries)
-/// (<see cref="BlockScoresKernel"/>), the chosen blocks as CSR lists (<see cref="BlockSelectKernel"/>), then flash
+/// (<see cref="BlockScoresKernel"/>, or on tensor cores from fp16 inputs with <c>ScorePrecision: fp16</c>:
+/// <see cref="GpuBlockScoresHalf"/>), the chosen blocks as CSR lists (<see cref="BlockSelectKernel"/>), then flash
 /// attention over those blocks only (<see cref="GpuDenseAttention"/>). Inputs with fewer keys than
 /// <see cref="BlockSparseAttentionOptions.DenseBelow"/> run dense. Every call enqueues four launches on the device's
 /// current stream and allocates its scratch from the device (freed, stream-ordered, when the call returns); it never
@@ -24,6 +25,7 @@ public sealed class GpuBlockSparseAttention
     private readonly IGpuKernel _compress;
     private readonly IGpuKernel _scores;
     private readonly IGpuKernel _select;
+    private readonly GpuBlockScoresHalf? _scoresHalf;
 
     /// <param name="device">The device; kernels are compiled once and cached by it.</param>
     /// <param name="options">The options; <see cref="BlockSparseAttentionOptions.BlockSize"/> must be 64 (see <see cref="Unsupported"/>).</param>
@@ -37,7 +39,10 @@ public sealed class GpuBlockSparseAttention
         _compress = device.Kernel(typeof(CompressKeysKernel).GetMethod(nameof(CompressKeysKernel.Run))!);
         _scores = device.Kernel(typeof(BlockScoresKernel).GetMethod(nameof(BlockScoresKernel.Run))!);
         _select = device.Kernel(typeof(BlockSelectKernel).GetMethod(nameof(BlockSelectKernel.Run))!);
+        _scoresHalf = HalfScores(options) ? new GpuBlockScoresHalf(device) : null;
     }
+
+    private static bool HalfScores(BlockSparseAttentionOptions options) => options.ScorePrecision == "fp16";
 
     /// <summary>What the GPU path cannot run with these options and sizes, as a reason, or null.</summary>
     public static string? Unsupported(BlockSparseAttentionOptions options, AttentionDims dims)
@@ -56,7 +61,12 @@ public sealed class GpuBlockSparseAttention
             return null;
         }
         var maxBlocks = MaxBlocks(dims);
-        var scoreBytes = BlockScoresKernel.SharedBytes(dims.HeadSize, dims.Group, maxBlocks);
+        if (HalfScores(options) && GpuBlockScoresHalf.Unsupported(dims,
+                CompressKeysKernel.Count(dims.KeyLength, options.CompressionKernel, options.CompressionStride)) is { } halfReason)
+        {
+            return $"ScorePrecision fp16: {halfReason}";
+        }
+        var scoreBytes = HalfScores(options) ? 0 : BlockScoresKernel.SharedBytes(dims.HeadSize, dims.Group, maxBlocks);
         if (scoreBytes > MaxSharedBytes || BlockSelectKernel.SharedBytes(maxBlocks) > MaxSharedBytes)
         {
             return $"{dims.KeyLength} keys with {dims.Group} query heads per key/value head need {scoreBytes} bytes of shared memory to select blocks, over the GPU's {MaxSharedBytes}";
@@ -85,7 +95,20 @@ public sealed class GpuBlockSparseAttention
         using var offsets = _device.Allocate((plan.Rows + 1L) * sizeof(int));
         using var indices = _device.Allocate(plan.IndexElements * sizeof(int));
         LaunchCompress(dims, plan, key, keyStarts, keyEnds, compressed.Address);
-        LaunchScores(dims, plan, scale, causal, query, compressed.Address, keyStarts, keyEnds, scores.Address);
+        if (_scoresHalf is null)
+        {
+            LaunchScores(dims, plan, scale, causal, query, compressed.Address, keyStarts, keyEnds, scores.Address);
+        }
+        else
+        {
+            long queryElements = (long)dims.Batch * dims.QueryHeads * dims.QueryLength * dims.HeadSize;
+            using var queryHalf = _device.Allocate(queryElements * 2);
+            using var compressedHalf = _device.Allocate(plan.CompressedElements * 2);
+            _scoresHalf.ToHalf(query, queryHalf.Address, queryElements);
+            _scoresHalf.ToHalf(compressed.Address, compressedHalf.Address, plan.CompressedElements);
+            _scoresHalf.Launch(dims, scale, causal, _options.CompressionKernel, _options.CompressionStride, plan.MaxCompressed, plan.MaxBlocks,
+                queryHalf.Address, compressedHalf.Address, keyStarts, keyEnds, scores.Address);
+        }
         LaunchSelect(dims, plan, causal, scores.Address, keyStarts, keyEnds, offsets.Address, indices.Address);
         _attention.Compute(dims, scale, causal, query, key, value, output, keyStarts, keyEnds,
             offsets.Address, plan.Rows + 1, indices.Address, plan.IndexElements);

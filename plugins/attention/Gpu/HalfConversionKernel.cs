@@ -4,7 +4,7 @@ using Sieve.Kernels.Gpu;
 namespace Sieve.Plugins.Attention.Gpu;
 
 /// <summary>
-/// fp32 → fp16 (round to nearest even) on the GPU, grid-stride: any grid works, e.g. (min(⌈count / 256⌉, 4·SMs), 1, 1)
+/// fp32 → fp16 (round to nearest even) on the GPU, grid-stride: any grid works, e.g. (min(⌈count / 256⌉, 16·SMs), 1, 1)
 /// groups of <see cref="Threads"/>. Launched by <see cref="GpuBlockScoresHalf.ToHalf"/>.
 /// </summary>
 public static class HalfConversionKernel

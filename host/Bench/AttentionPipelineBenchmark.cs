@@ -40,6 +40,13 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
                     : OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "block-sparse", new Dictionary<string, string> { ["DenseBelow"] = "0", ["Density"] = "0.5" })),
             };
             var device = services.GetService(typeof(Device.ExecutionDevice)) as Device.ExecutionDevice;
+            if (commandLine.Flags.TryGetValue("--attention", out var chosen))
+            {
+                // model, dense, block-sparse: the variants to run (the first one listed is the |Δ| baseline).
+                var wanted = chosen.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+                variants = variants.Where(v => wanted.Any(w => w == "model" ? v.Attention is null && v.Name.StartsWith("model", StringComparison.Ordinal)
+                    : v.Name.StartsWith("attention/" + w, StringComparison.Ordinal))).ToArray();
+            }
             output.WriteLine($"embed job, model {job.Model}, batch {job.BatchSize}, {repeat} alternating repeats after a warm-up (records/s, median); " +
                 $"device {device?.Description ?? "cpu"}");
             foreach (var (label, input) in new[] { ("shipped sentences (short)", shortInput), ("64 texts of 512 tokens", longInput) })

@@ -37,13 +37,13 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
             : 1.5f;
         var variants = commandLine.Flags.TryGetValue("--kernels", out var chosen) && chosen is not null
             ? chosen.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : ["dense-fp32", "dense-fp32-fast", "dense-fp16", "block-sparse", "block-sparse-fp16-scores"];
+            : ["dense-fp32", "dense-fp32-general", "dense-fp16", "block-sparse", "block-sparse-fp16-scores"];
         var sparseOptions = new Dictionary<string, string> { ["DenseBelow"] = "0", ["TopKBlocks"] = commandLine.IntFlag("--top-k-blocks", 16).ToString(CultureInfo.InvariantCulture) };
         var dense = (IAttention)OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "dense", new Dictionary<string, string>()).Create(services);
         var sparse = SparseOrNull(variants, "block-sparse", sparseOptions);
         var sparseHalfScores = SparseOrNull(variants, "block-sparse-fp16-scores", new Dictionary<string, string>(sparseOptions) { ["ScorePrecision"] = "fp16" });
         var half = new GpuDenseAttentionHalf(gpu);
-        var fast = new GpuDenseAttention(gpu, fast: true);
+        var general = new GpuDenseAttention(gpu);
         var data = new BenchData(gpu);
         var results = new List<Dictionary<string, object>>();
         output.WriteLine($"GPU attention on {device.Description}: batch 1, causal, {QueryHeads} query heads over {KeyValueHeads} KV heads, head size {headSize}; " +
@@ -83,13 +83,13 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
                     View(denseOut, qShape), new OperatorRunContext(DeviceKind.Cuda)), out var all);
                 Report(output, results, "dense-fp32", length, denseMs.Value, flops, all, "");
             }
-            if (variants.Contains("dense-fp32-fast") && GpuDenseAttention.Unsupported(dims, fast: true) is null)
+            if (variants.Contains("dense-fp32-general"))
             {
-                using var fastOut = gpu.Allocate(qShape.ElementCount * 4);
-                var ms = Time(gpu, runs, length <= 16384, () => fast.Compute(dims, scale, true, q.Address, k.Address, v.Address, fastOut.Address,
+                using var generalOut = gpu.Allocate(qShape.ElementCount * 4);
+                var ms = Time(gpu, runs, length <= 16384, () => general.Compute(dims, scale, true, q.Address, k.Address, v.Address, generalOut.Address,
                     bounds.Address, endsAddress), out var all);
-                Report(output, results, "dense-fp32-fast", length, ms, flops, all,
-                    denseMs is null ? "" : Compare(gpu, fastOut.Address, denseOut.Address, qShape.ElementCount, headSize, "vs dense fp32"));
+                Report(output, results, "dense-fp32-general", length, ms, flops, all,
+                    denseMs is null ? "" : Compare(gpu, generalOut.Address, denseOut.Address, qShape.ElementCount, headSize, "vs dense fp32"));
             }
             if (variants.Contains("dense-fp16"))
             {

@@ -75,7 +75,14 @@ internal sealed partial class ExecutionDevice : IDisposable
         }
     }
 
-    public void Dispose() => Gpu?.Dispose();
+    /// <summary>
+    /// Leaves the GPU as it is: the primary context and the modules in it are shared with ONNX Runtime's CUDA provider,
+    /// whose own teardown at process exit still uses the context; releasing ours first is one of the two changes that
+    /// ended a crash at exit after several CUDA sessions (docs/cuda.md). The driver frees everything when the process ends.
+    /// </summary>
+    public void Dispose()
+    {
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sieve:Device is cuda, but {Problem}; running on the CPU as Sieve:FallBackToCpu allows.")]
     private static partial void LogFallback(ILogger logger, string problem);

@@ -51,6 +51,11 @@ internal sealed unsafe class CustomOpDomain : IDisposable
             return;
         }
         _disposed = true;
+        if (_ops.Any(op => op.KeptForProcess))
+        {
+            // See ManagedCustomOp.Dispose: the CUDA provider's ops (and so their domain) outlive the session.
+            return;
+        }
         ((delegate* unmanaged[Cdecl]<nint, void>)OrtApiTable.Api.ReleaseCustomOpDomain)(_domain);
         foreach (var op in _ops)
         {

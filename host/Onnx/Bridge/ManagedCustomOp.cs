@@ -45,6 +45,9 @@ internal abstract unsafe class ManagedCustomOp : IDisposable
     /// <summary>The operator type in the graph (<c>ai.sieve::Name</c>).</summary>
     public string Name { get; }
 
+    /// <summary>Whether the op is never freed (ops of a GPU provider; see <see cref="Dispose"/>).</summary>
+    public bool KeptForProcess => _provider != 0;
+
     /// <summary>The native struct, for <c>CustomOpDomain_Add</c>.</summary>
     public nint NativeStruct => (nint)_native;
 
@@ -62,6 +65,13 @@ internal abstract unsafe class ManagedCustomOp : IDisposable
 
     public void Dispose()
     {
+        if (_provider != 0)
+        {
+            // Ops of the CUDA provider are kept for the process's life: a process that had created and disposed several
+            // CUDA sessions with these ops crashed at exit (H100, ORT 1.31; docs/cuda.md); keeping them is one of the two
+            // changes made for it. A few hundred bytes per model load.
+            return;
+        }
         if (_self.IsAllocated)
         {
             _self.Free();
@@ -73,10 +83,7 @@ internal abstract unsafe class ManagedCustomOp : IDisposable
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, nint> ProviderNames = new(StringComparer.Ordinal);
 
-    /// <summary>
-    /// The provider's name as a native string that lives as long as the process: ORT keeps the pointer in kernel
-    /// registrations that may outlive one op's sessions (suspected cause of a crash at exit after several CUDA sessions; see docs/cuda.md).
-    /// </summary>
+    /// <summary>The provider's name as a native string that lives as long as the process (as the op itself, see Dispose).</summary>
     private static nint ProviderName(string provider) => ProviderNames.GetOrAdd(provider, Marshal.StringToCoTaskMemUTF8);
 
     private static ManagedCustomOp Owner(OrtCustomOpStruct* op) => (ManagedCustomOp)GCHandle.FromIntPtr(op->Owner).Target!;

@@ -8,20 +8,21 @@ namespace Sieve.Host.Operators.Attention;
 /// <c>attention/dense</c>: the reference attention, built into the host. Exact softmax attention on the CPU,
 /// multi-threaded over batch × heads × query blocks, SIMD micro-kernels, stable softmax, left and right padding,
 /// causal masks with a KV cache before the queries, grouped-query attention; on CUDA the same attention as a
-/// flash-style fp32 kernel (<see cref="GpuDenseAttention"/>) on the host's GPU. Thread-safe (stateless).
+/// flash-style fp32 kernel (<see cref="GpuAttention"/>) on the host's GPU. Thread-safe (stateless).
 /// </summary>
 internal sealed class DenseAttention(DenseAttentionOptions options, IGpuDevice? gpu = null) : IAttention
 {
     public const string Name = "dense";
 
-    private readonly Lazy<GpuDenseAttention>? _gpu = gpu is null ? null : new Lazy<GpuDenseAttention>(() => new GpuDenseAttention(gpu));
+    private readonly Lazy<GpuAttention>? _gpu = gpu is null ? null : new Lazy<GpuAttention>(() => new GpuAttention(gpu));
 
     public string? CheckSupport(AttentionShape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
         if (shape.Device == DeviceKind.Cuda)
         {
-            return _gpu is null ? "the host offers no GPU device service" : GpuDenseAttention.Unsupported(Dims(shape));
+            // Sizes read from the tensors at run time (0 here) are checked by the kernels on the first call.
+            return _gpu is null ? "the host offers no GPU device service" : shape.HeadSize == 0 ? null : GpuAttention.Unsupported(Dims(shape));
         }
         return AttentionDims.Unsupported(shape);
     }

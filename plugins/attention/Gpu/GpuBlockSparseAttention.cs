@@ -21,7 +21,7 @@ public sealed class GpuBlockSparseAttention
 
     private readonly IGpuDevice _device;
     private readonly BlockSparseAttentionOptions _options;
-    private readonly GpuDenseAttention _attention;
+    private readonly GpuAttention _attention;
     private readonly IGpuKernel _compress;
     private readonly IGpuKernel _scores;
     private readonly IGpuKernel _select;
@@ -35,7 +35,7 @@ public sealed class GpuBlockSparseAttention
         ArgumentNullException.ThrowIfNull(options);
         _device = device;
         _options = options;
-        _attention = new GpuDenseAttention(device);
+        _attention = new GpuAttention(device);
         _compress = device.Kernel(typeof(CompressKeysKernel).GetMethod(nameof(CompressKeysKernel.Run))!);
         _scores = device.Kernel(typeof(BlockScoresKernel).GetMethod(nameof(BlockScoresKernel.Run))!);
         _select = device.Kernel(typeof(BlockSelectKernel).GetMethod(nameof(BlockSelectKernel.Run))!);

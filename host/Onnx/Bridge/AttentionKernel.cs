@@ -20,24 +20,7 @@ internal sealed class AttentionKernel(IAttention attention, string description, 
         var key = context.Input(1)!.Value;
         var value = context.Input(2)!.Value;
         var mask = context.Input(3);
-        var packed = node.Layout == AttentionNodeAttributes.HeadsPacked;
-        var batch = (int)query.Shape[0];
-        int heads, kvHeads, queryLength, keyLength, headSize;
-        if (packed)
-        {
-            heads = node.QueryHeads;
-            kvHeads = node.KeyValueHeads > 0 ? node.KeyValueHeads : heads;
-            queryLength = (int)query.Shape[1];
-            keyLength = (int)value.Shape[1];
-            headSize = (int)(query.Shape[2] / heads);
-        }
-        else
-        {
-            (heads, kvHeads) = HeadsFirst(query.Shape, value.Shape);
-            queryLength = (int)query.Shape[^2];
-            keyLength = (int)value.Shape[^2];
-            headSize = (int)query.Shape[^1];
-        }
+        var (packed, batch, heads, kvHeads, queryLength, keyLength, headSize) = AttentionNodeSizes.Read(query, value, node);
         var bounds = MaskReader.Read(mask, batch, queryLength, keyLength);
         var shape = new AttentionShape(heads, kvHeads, headSize, node.Scale > 0 ? node.Scale : 1f / MathF.Sqrt(headSize), node.Causal || bounds.Causal, node.Layer);
 

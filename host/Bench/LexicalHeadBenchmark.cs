@@ -14,7 +14,12 @@ namespace Sieve.Host.Bench;
 /// allocated by the call on any thread), then one call each from a collected heap for the peak resident memory it adds.
 /// Not thread-safe (it measures the whole process).
 /// </summary>
-internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalog plugins)
+/// <remarks>
+/// With <c>Sieve:Device</c> cuda the hidden states live on the GPU and both heads run their GPU kernels (the dense one
+/// materializes B×S×V logits in device memory, the fused one never does); wall clock then covers the whole call
+/// (kernels, the [B, V] download and the term selection on the host), the same work for both heads.
+/// </remarks>
+internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalog plugins, IServiceProvider services)
 {
     private const int Vocabulary = 30522;
     private const int HiddenSize = 384;
@@ -42,7 +47,7 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
         var c = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(c, $"lexical-head, V {Vocabulary}, d {HiddenSize}, TopK {TopK}, fp32; W ~ U(±1/√d), bias −1, hidden ~ U(−2, 2), " +
             $"every sequence full length; {repeat} alternating calls after a warm-up (median), then one call each from a collected heap for the peak RSS"));
-        output.WriteLine($"machine: {MachineDescription.Describe()}");
+        output.WriteLine($"machine: {MachineDescription.Describe()}; device: {Gpu?.Description ?? "cpu"}");
         output.WriteLine("batch length head    bind ms     wall ms (GFLOP/s)     CPU ms    allocated/call   peak RSS +/call  runs (wall ms)");
         var encoders = new ILexicalEncoder[Heads.Length];
         var bindMs = new double[Heads.Length];
@@ -51,7 +56,7 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
             for (var h = 0; h < Heads.Length; h++)
             {
                 var head = (ILexicalHead)OperatorBinder.Standalone(plugins, OperatorSlots.LexicalHead, Heads[h],
-                    new Dictionary<string, string> { ["TopK"] = TopK.ToString(c) }).Create(EmptyServices.Instance);
+                    new Dictionary<string, string> { ["TopK"] = TopK.ToString(c) }).Create(services);
                 var clock = Stopwatch.StartNew();
                 encoders[h] = head.Bind(projection);
                 bindMs[h] = clock.Elapsed.TotalMilliseconds;
@@ -75,11 +80,19 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
         return ExitCodes.Success;
     }
 
-    private static void Measure(TextWriter output, ILexicalEncoder[] encoders, double[] bindMs, int batch, int length, int repeat, Random random)
+    private Device.ExecutionDevice? Gpu => services.GetService(typeof(Device.ExecutionDevice)) is Device.ExecutionDevice { Gpu: not null } device ? device : null;
+
+    private void Measure(TextWriter output, ILexicalEncoder[] encoders, double[] bindMs, int batch, int length, int repeat, Random random)
     {
         var states = Uniform(random, (long)batch * length * HiddenSize, 2f);
         var lengths = Filled(batch, length);
-        var view = new TensorView<float>(states.AsMemory(), new TensorShape(batch, length, HiddenSize));
+        var shape = new TensorShape(batch, length, HiddenSize);
+        using var onDevice = Gpu?.Gpu!.Allocate(states.LongLength * sizeof(float));
+        if (onDevice is not null)
+        {
+            Gpu!.Gpu!.Upload<float>(states, onDevice.Address);
+        }
+        var view = onDevice is null ? new TensorView<float>(states.AsMemory(), shape) : new TensorView<float>(onDevice.Address, shape, DeviceKind.Cuda);
         var vectors = new SparseVector[encoders.Length][];
         var wall = new List<double>[encoders.Length];
         var cpu = new List<double>[encoders.Length];

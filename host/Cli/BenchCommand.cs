@@ -27,7 +27,7 @@ internal sealed class BenchCommand(
         return name switch
         {
             "attention" => RunAttention(cancellation),
-            "lexical-head" => Task.FromResult(new LexicalHeadBenchmark(commandLine, plugins).Run(Console.Out, cancellation)),
+            "lexical-head" => Task.FromResult(new LexicalHeadBenchmark(commandLine, plugins, services).Run(Console.Out, cancellation)),
             "generate" => RunGenerate(cancellation),
             "gpu-attention" => RunGpuAttention(cancellation),
             "embed" => Task.FromResult(new EmbedBenchmark(commandLine, options.Value, paths, operators, loggers.CreateLogger("Sieve.Bench"), services).Run(cancellation)),

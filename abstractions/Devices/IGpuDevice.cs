@@ -40,4 +40,13 @@ public interface IGpuDevice
     /// </summary>
     /// <exception cref="InsufficientMemoryException">The device has no room.</exception>
     IGpuBuffer Allocate(long bytes);
+
+    /// <summary>
+    /// Copies host data into device memory, ordered on the current stream after the work enqueued before it; returns
+    /// when the copy is done (the source may be reused at once).
+    /// </summary>
+    void Upload<T>(ReadOnlySpan<T> source, DeviceAddress target) where T : unmanaged;
+
+    /// <summary>Copies device memory to the host after the current stream's earlier work; returns when the copy is done.</summary>
+    void Download<T>(DeviceAddress source, Span<T> target) where T : unmanaged;
 }

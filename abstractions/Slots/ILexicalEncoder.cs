@@ -15,7 +15,8 @@ public interface ILexicalEncoder : IDisposable
     /// <c>s</c> of the sequence; excluded terms and terms of weight zero are left out.
     /// </summary>
     /// <param name="hidden">
-    /// [batch, sequence, hiddenSize] on the host, borrowed for the call. Rows at or after a sequence's length are padding
+    /// [batch, sequence, hiddenSize] on the host, or on CUDA for implementations built with the host's
+    /// <see cref="IGpuDevice"/> (contract 2.1), borrowed for the call. Rows at or after a sequence's length are padding
     /// and are never read for the result.
     /// </param>
     /// <param name="lengths">Valid tokens per sequence (the rest is padding), each in [0, sequence]; length = batch.</param>

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Sieve.Abstractions;
+using Sieve.Plugins.Heads.Gpu;
 
 namespace Sieve.Plugins.Heads;
 
@@ -12,10 +13,14 @@ namespace Sieve.Plugins.Heads;
 /// does). The two heads differ only by that buffer: its allocation, its write and its re-read.
 /// Thread-safe; holds no per-call buffer between calls.
 /// </summary>
-internal sealed class DenseLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options) : PackedLexicalEncoder(packed, options)
+internal sealed class DenseLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options, IGpuDevice? device = null)
+    : PackedLexicalEncoder(packed, options, device)
 {
     /// <summary>Terms per chunk of the pooling pass (16 KiB of a logits row, in L1).</summary>
     internal const int PoolChunk = 4096;
+
+    protected override void ComputeWeights(GpuLexicalWeights gpu, DeviceAddress hidden, int batch, int sequence, DeviceAddress lengths, DeviceAddress weights) =>
+        gpu.ComputeDense(hidden, batch, sequence, lengths, weights);
 
     protected override void ComputeWeights(PackedVocabulary vocabularyPanels, LexicalBatch batch, float[] weights)
     {

@@ -7,7 +7,9 @@ namespace Sieve.Plugins.Heads;
 /// multiply as <c>lexical-head/fused</c>, then max-pools it over the valid tokens in a separate pass and applies
 /// <c>log(1 + relu(x + b))</c> to the maxima. Thread-safe (stateless).
 /// </summary>
-public sealed class DenseLexicalHead(LexicalHeadOptions options) : ILexicalHead
+/// <param name="options">Which terms are kept.</param>
+/// <param name="gpu">The host's GPU, used for hidden states on CUDA (<see cref="Gpu.GpuLexicalWeights"/>); null: host states only.</param>
+public sealed class DenseLexicalHead(LexicalHeadOptions options, IGpuDevice? gpu = null) : ILexicalHead
 {
     public const string Name = "dense";
 
@@ -15,6 +17,6 @@ public sealed class DenseLexicalHead(LexicalHeadOptions options) : ILexicalHead
     public ILexicalEncoder Bind(VocabularyProjection projection)
     {
         ArgumentNullException.ThrowIfNull(projection);
-        return new DenseLexicalEncoder(new PackedVocabulary(projection), options);
+        return new DenseLexicalEncoder(new PackedVocabulary(projection), options, gpu);
     }
 }

@@ -1,4 +1,5 @@
 using Sieve.Abstractions;
+using Sieve.Plugins.Heads.Gpu;
 
 namespace Sieve.Plugins.Heads;
 
@@ -8,10 +9,14 @@ namespace Sieve.Plugins.Heads;
 /// (in L2) through <see cref="FusedLexicalKernel"/>. The only buffer a call holds is the [batch, vocabulary] maximum
 /// logits (pooled), turned into weights in place; padding rows are never read. Thread-safe.
 /// </summary>
-internal sealed class FusedLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options) : PackedLexicalEncoder(packed, options)
+internal sealed class FusedLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options, IGpuDevice? device = null)
+    : PackedLexicalEncoder(packed, options, device)
 {
     /// <summary>Panels per work item (128 terms).</summary>
     internal const int PanelsPerBlock = 8;
+
+    protected override void ComputeWeights(GpuLexicalWeights gpu, DeviceAddress hidden, int batch, int sequence, DeviceAddress lengths, DeviceAddress weights) =>
+        gpu.ComputeFused(hidden, batch, sequence, lengths, weights);
 
     protected override void ComputeWeights(PackedVocabulary vocabularyPanels, LexicalBatch batch, float[] weights)
     {

@@ -8,7 +8,9 @@ namespace Sieve.Plugins.Heads;
 /// once, so the [batch, sequence, vocabulary] logits never exist. <c>log(1 + relu)</c> is monotonic, so it is applied
 /// once per (sequence, term) to the maximum logit. Thread-safe (stateless).
 /// </summary>
-public sealed class FusedLexicalHead(LexicalHeadOptions options) : ILexicalHead
+/// <param name="options">Which terms are kept.</param>
+/// <param name="gpu">The host's GPU, used for hidden states on CUDA (<see cref="Gpu.GpuLexicalWeights"/>); null: host states only.</param>
+public sealed class FusedLexicalHead(LexicalHeadOptions options, IGpuDevice? gpu = null) : ILexicalHead
 {
     public const string Name = "fused";
 
@@ -16,6 +18,6 @@ public sealed class FusedLexicalHead(LexicalHeadOptions options) : ILexicalHead
     public ILexicalEncoder Bind(VocabularyProjection projection)
     {
         ArgumentNullException.ThrowIfNull(projection);
-        return new FusedLexicalEncoder(new PackedVocabulary(projection), options);
+        return new FusedLexicalEncoder(new PackedVocabulary(projection), options, gpu);
     }
 }

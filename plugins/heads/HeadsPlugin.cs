@@ -12,7 +12,9 @@ public sealed class HeadsPlugin : ISievePlugin
     public void Register(IOperatorRegistry registry)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        registry.Add<ILexicalHead, LexicalHeadOptions>(DenseLexicalHead.Name, (options, _) => new DenseLexicalHead(options));
-        registry.Add<ILexicalHead, LexicalHeadOptions>(FusedLexicalHead.Name, (options, _) => new FusedLexicalHead(options));
+        registry.Add<ILexicalHead, LexicalHeadOptions>(DenseLexicalHead.Name, (options, services) =>
+            new DenseLexicalHead(options, services.GetService(typeof(IGpuDevice)) as IGpuDevice));
+        registry.Add<ILexicalHead, LexicalHeadOptions>(FusedLexicalHead.Name, (options, services) =>
+            new FusedLexicalHead(options, services.GetService(typeof(IGpuDevice)) as IGpuDevice));
     }
 }

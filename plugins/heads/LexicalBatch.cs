@@ -37,6 +37,27 @@ internal sealed class LexicalBatch : IDisposable
     /// <exception cref="ArgumentException">A size does not match (the message says which).</exception>
     public static LexicalBatch Open(TensorView<float> hidden, ReadOnlySpan<int> lengths, ReadOnlySpan<SparseVector> output, VocabularyProjection projection)
     {
+        var sequence = Validate(hidden, lengths, output, projection);
+        float[]? copy = null;
+        ReadOnlyMemory<float> memory;
+        try
+        {
+            memory = hidden.Memory;
+        }
+        catch (InvalidOperationException) when (hidden.Device == DeviceKind.Cpu)
+        {
+            // A view over a span: worker threads cannot see it, so they read a pooled copy.
+            copy = ArrayPool<float>.Shared.Rent(hidden.Span.Length);
+            hidden.Span.CopyTo(copy);
+            memory = copy.AsMemory(0, hidden.Span.Length);
+        }
+        return new LexicalBatch(memory, lengths.ToArray(), sequence, projection.HiddenSize, copy);
+    }
+
+    /// <summary>The checks of <see cref="Open"/>, which also serve device views; returns the sequence dimension.</summary>
+    /// <exception cref="ArgumentException">A size does not match (the message says which).</exception>
+    public static int Validate(TensorView<float> hidden, ReadOnlySpan<int> lengths, ReadOnlySpan<SparseVector> output, VocabularyProjection projection)
+    {
         var shape = hidden.Shape ?? throw new ArgumentException("The hidden view is uninitialized.", nameof(hidden));
         if (shape.Rank != 3)
         {
@@ -64,20 +85,7 @@ internal sealed class LexicalBatch : IDisposable
                 throw new ArgumentException($"Length {lengths[b]} of sequence {b} is outside [0, {sequence}].", nameof(lengths));
             }
         }
-        float[]? copy = null;
-        ReadOnlyMemory<float> memory;
-        try
-        {
-            memory = hidden.Memory;
-        }
-        catch (InvalidOperationException) when (hidden.Device == DeviceKind.Cpu)
-        {
-            // A view over a span: worker threads cannot see it, so they read a pooled copy.
-            copy = ArrayPool<float>.Shared.Rent(hidden.Span.Length);
-            hidden.Span.CopyTo(copy);
-            memory = copy.AsMemory(0, hidden.Span.Length);
-        }
-        return new LexicalBatch(memory, lengths.ToArray(), (int)sequence, projection.HiddenSize, copy);
+        return (int)sequence;
     }
 
     /// <summary>The valid rows of sequence <paramref name="b"/>, [length, hiddenSize].</summary>

@@ -1,17 +1,32 @@
 using System.Buffers;
 using Sieve.Abstractions;
+using Sieve.Plugins.Heads.Gpu;
 
 namespace Sieve.Plugins.Heads;
 
 /// <summary>
 /// What both lexical encoders share: the packed projection (released by <see cref="Dispose"/>), the one input check,
 /// a pooled [batch, vocabulary] weights buffer, and the choice of kept terms. They differ only in how the weights are
-/// computed. Thread-safe.
+/// computed. Hidden states on a CUDA device (with the host's <see cref="IGpuDevice"/>) get their weights from the GPU
+/// (<see cref="GpuLexicalWeights"/>, created on the first such call and held until <see cref="Dispose"/>), downloaded
+/// [batch, vocabulary] and selected on the host as for host states. Thread-safe.
 /// </summary>
-internal abstract class PackedLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options) : ILexicalEncoder
+internal abstract class PackedLexicalEncoder : ILexicalEncoder
 {
-    private readonly int[] _excluded = packed.Projection.ExcludedTerms.ToArray();
-    private PackedVocabulary? _packed = packed;
+    private readonly int[] _excluded;
+    private readonly LexicalHeadOptions _options;
+    private readonly IGpuDevice? _device;
+    private readonly Lazy<GpuLexicalWeights>? _gpu;
+    private PackedVocabulary? _packed;
+
+    protected PackedLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options, IGpuDevice? device)
+    {
+        _packed = packed;
+        _options = options;
+        _excluded = packed.Projection.ExcludedTerms.ToArray();
+        _device = device;
+        _gpu = device is null ? null : new(() => new GpuLexicalWeights(device, packed.Projection), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
 
     /// <summary>Use Vector256 where the hardware has it; tests turn it off to check the scalar path.</summary>
     internal bool Vectorized { get; init; } = true;
@@ -21,20 +36,32 @@ internal abstract class PackedLexicalEncoder(PackedVocabulary packed, LexicalHea
         var vocabularyPanels = Volatile.Read(ref _packed);
         ObjectDisposedException.ThrowIf(vocabularyPanels is null, this);
         var projection = vocabularyPanels.Projection;
-        using var batch = LexicalBatch.Open(hidden, lengths, output, projection);
         var vocabulary = projection.VocabularySize;
-        var weights = ArrayPool<float>.Shared.Rent(batch.Batch * vocabulary);
+        if (hidden.Device == DeviceKind.Cuda && _gpu is not null)
+        {
+            var sequence = LexicalBatch.Validate(hidden, lengths, output, projection);
+            var weights = ArrayPool<float>.Shared.Rent(Math.Max(1, lengths.Length * vocabulary));
+            try
+            {
+                ComputeOnDevice(hidden.Address, sequence, lengths, weights);
+                Select(weights, vocabulary, output);
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(weights);
+            }
+            return;
+        }
+        using var batch = LexicalBatch.Open(hidden, lengths, output, projection);
+        var hostWeights = ArrayPool<float>.Shared.Rent(batch.Batch * vocabulary);
         try
         {
-            ComputeWeights(vocabularyPanels, batch, weights);
-            for (var b = 0; b < batch.Batch; b++)
-            {
-                output[b] = LexicalSelection.Select(weights.AsSpan(b * vocabulary, vocabulary), _excluded, options);
-            }
+            ComputeWeights(vocabularyPanels, batch, hostWeights);
+            Select(hostWeights, vocabulary, output);
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(weights);
+            ArrayPool<float>.Shared.Return(hostWeights);
         }
     }
 
@@ -44,6 +71,44 @@ internal abstract class PackedLexicalEncoder(PackedVocabulary packed, LexicalHea
     /// <exception cref="ArgumentException">The batch is too large for this encoder.</exception>
     protected abstract void ComputeWeights(PackedVocabulary vocabularyPanels, LexicalBatch batch, float[] weights);
 
-    /// <summary>Releases the packed projection; later <see cref="Encode"/> calls throw <see cref="ObjectDisposedException"/>.</summary>
-    public void Dispose() => Volatile.Write(ref _packed, null);
+    /// <summary>The same weights on the GPU, [batch, vocabulary] at <paramref name="weights"/> (device memory).</summary>
+    protected abstract void ComputeWeights(GpuLexicalWeights gpu, DeviceAddress hidden, int batch, int sequence, DeviceAddress lengths, DeviceAddress weights);
+
+    /// <summary>Releases the packed projection (and W on the device); later <see cref="Encode"/> calls throw <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        Volatile.Write(ref _packed, null);
+        if (_gpu is { IsValueCreated: true })
+        {
+            _gpu.Value.Dispose();
+        }
+    }
+
+    private void ComputeOnDevice(DeviceAddress hidden, int sequence, ReadOnlySpan<int> lengths, float[] weights)
+    {
+        var gpu = _gpu!.Value;
+        var batch = lengths.Length;
+        if (batch == 0)
+        {
+            return;
+        }
+        if (gpu.Unsupported(batch, sequence) is { } reason)
+        {
+            throw new ArgumentException($"The GPU lexical head cannot run this batch: {reason}.", nameof(hidden));
+        }
+        var count = batch * gpu.Vocabulary;
+        using var deviceLengths = _device!.Allocate((long)batch * sizeof(int));
+        using var deviceWeights = _device.Allocate((long)count * sizeof(float));
+        _device.Upload(lengths, deviceLengths.Address);
+        ComputeWeights(gpu, hidden, batch, sequence, deviceLengths.Address, deviceWeights.Address);
+        _device.Download(deviceWeights.Address, weights.AsSpan(0, count));
+    }
+
+    private void Select(float[] weights, int vocabulary, Span<SparseVector> output)
+    {
+        for (var b = 0; b < output.Length; b++)
+        {
+            output[b] = LexicalSelection.Select(weights.AsSpan(b * vocabulary, vocabulary), _excluded, _options);
+        }
+    }
 }

@@ -75,6 +75,12 @@ public sealed class CpuAcceleratorDevice : IGpuDevice, IDisposable
         return buffer;
     }
 
+    public void Upload<T>(ReadOnlySpan<T> source, DeviceAddress target) where T : unmanaged =>
+        MemoryMarshal.AsBytes(source).CopyTo(Span(target, (long)source.Length * Marshal.SizeOf<T>()));
+
+    public void Download<T>(DeviceAddress source, Span<T> target) where T : unmanaged =>
+        Span(source, (long)target.Length * Marshal.SizeOf<T>()).CopyTo(MemoryMarshal.AsBytes(target));
+
     /// <summary>Copies <paramref name="count"/> elements from <paramref name="address"/>.</summary>
     public static T[] Download<T>(DeviceAddress address, int count) where T : unmanaged
     {

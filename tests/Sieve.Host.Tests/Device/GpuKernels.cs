@@ -4,7 +4,7 @@ using Sieve.Kernels.Gpu;
 
 namespace Sieve.Host.Tests.Device;
 
-/// <summary>Every method marked <see cref="GpuKernelAttribute"/> in the kernels assembly, the host and the attention plugin.</summary>
+/// <summary>Every method marked <see cref="GpuKernelAttribute"/> in the kernels assembly, the host and the plugins with GPU code.</summary>
 internal static class GpuKernels
 {
     private static readonly Lazy<IReadOnlyList<MethodInfo>> s_all = new(Find);
@@ -27,15 +27,16 @@ internal static class GpuKernels
 
     private static List<MethodInfo> Find()
     {
-        var plugin = Testing.TestPaths.AttentionPluginPath;
-        if (!File.Exists(plugin))
+        var plugins = new[] { Testing.TestPaths.AttentionPluginPath, Testing.TestPaths.HeadsPluginPath };
+        foreach (var plugin in plugins.Where(p => !File.Exists(p)))
         {
-            throw new FileNotFoundException($"The attention plugin was not built at {plugin}.");
+            throw new FileNotFoundException($"A plugin with GPU kernels was not built at {plugin}.");
         }
         // Its own context, so the plugin's copy of the contract never meets the host's.
         var context = new AssemblyLoadContext("gpu-kernels", isCollectible: false);
         context.Resolving += (_, name) => AssemblyLoadContext.Default.Assemblies.FirstOrDefault(a => a.GetName().Name == name.Name);
-        var assemblies = new[] { typeof(GpuKernelAttribute).Assembly, typeof(Sieve.Host.Device.ExecutionDevice).Assembly, context.LoadFromAssemblyPath(plugin) };
+        var assemblies = new[] { typeof(GpuKernelAttribute).Assembly, typeof(Sieve.Host.Device.ExecutionDevice).Assembly }
+            .Concat(plugins.Select(context.LoadFromAssemblyPath));
         return assemblies
             .SelectMany(a => a.GetTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly))

@@ -16,6 +16,9 @@ internal static class TestPaths
     /// <summary>The attention plugin as the build put it in the host's drop-in folder.</summary>
     public static string AttentionPluginPath => Path.Combine(HostDir, "plugins", "Sieve.Plugins.Attention", "Sieve.Plugins.Attention.dll");
 
+    /// <summary>The heads plugin as the build put it in the host's drop-in folder.</summary>
+    public static string HeadsPluginPath => Path.Combine(HostDir, "plugins", "Sieve.Plugins.Heads", "Sieve.Plugins.Heads.dll");
+
     public static string ModelPath => Path.Combine(HostDir, "models", "all-MiniLM-L6-v2", "model.onnx");
 
     public static string VocabularyPath => Path.Combine(HostDir, "models", "all-MiniLM-L6-v2", "vocab.txt");

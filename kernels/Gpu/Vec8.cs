@@ -5,7 +5,8 @@ using ILGPU;
 namespace Sieve.Kernels.Gpu;
 
 /// <summary>
-/// Eight floats one GPU thread keeps in registers: a column of its micro-tile (eight query rows). A value type with
+/// Eight floats one GPU thread keeps in registers: a column of its micro-tile (eight query rows of the flash kernels,
+/// eight vocabulary terms of the lexical heads). A value type with
 /// pure static operations, so ILGPU keeps it in registers (no address is ever taken). Device code.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
@@ -72,6 +73,12 @@ public readonly struct Vec8(float x0, float x1, float x2, float x3, float x4, fl
     /// <summary>Element-wise product.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vec8 Multiply(Vec8 a, Vec8 b) => new(a.X0 * b.X0, a.X1 * b.X1, a.X2 * b.X2, a.X3 * b.X3, a.X4 * b.X4, a.X5 * b.X5, a.X6 * b.X6, a.X7 * b.X7);
+
+    /// <summary><paramref name="a"/> + h·(w0, w1), element-wise.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec8 Fma(Vec8 a, float h, Float4 w0, Float4 w1) => new(
+        a.X0 + h * w0.X, a.X1 + h * w0.Y, a.X2 + h * w0.Z, a.X3 + h * w0.W,
+        a.X4 + h * w1.X, a.X5 + h * w1.Y, a.X6 + h * w1.Z, a.X7 + h * w1.W);
 
     /// <summary>Element-wise maximum.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -68,7 +68,7 @@ public static class DenseLexicalKernels
         output[b * p.Vocabulary + v] = LexicalTile.Weight(m + bias[v]);
     }
 
-    private static void Store(ArrayView<float> logits, long row, int first, bool valid, int vocabulary, Terms8 a)
+    private static void Store(ArrayView<float> logits, long row, int first, bool valid, int vocabulary, Vec8 a)
     {
         if (!valid)
         {

@@ -28,26 +28,26 @@ public static class FusedLexicalHeadKernel
         var tx = t & 15;
         var ty = t >> 4;
         var length = lengths[b];
-        var m = Terms8.Splat(float.NegativeInfinity);
+        var m = Vec8.Splat(float.NegativeInfinity);
         for (var s0 = 0; s0 < length; s0 += LexicalTile.Tokens)
         {
             LexicalTile.Logits(shared, hidden, weightsT, p, b, s0, length, v0, out var a0, out var a1, out var a2, out var a3);
             var s = s0 + 4 * ty;
             if (s < length)
             {
-                m = Terms8.Max(m, a0);
+                m = Vec8.Max(m, a0);
             }
             if (s + 1 < length)
             {
-                m = Terms8.Max(m, a1);
+                m = Vec8.Max(m, a1);
             }
             if (s + 2 < length)
             {
-                m = Terms8.Max(m, a2);
+                m = Vec8.Max(m, a2);
             }
             if (s + 3 < length)
             {
-                m = Terms8.Max(m, a3);
+                m = Vec8.Max(m, a3);
             }
         }
         Group.Barrier(); // everyone is done with the tiles

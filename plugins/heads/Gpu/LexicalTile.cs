@@ -45,7 +45,7 @@ public static class LexicalTile
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Logits(ArrayView<Float4> shared, ArrayView<float> hidden, ArrayView<float> weightsT, LexicalKernelParameters p,
-        int b, int s0, int length, int v0, out Terms8 a0, out Terms8 a1, out Terms8 a2, out Terms8 a3)
+        int b, int s0, int length, int v0, out Vec8 a0, out Vec8 a1, out Vec8 a2, out Vec8 a3)
     {
         var t = Group.IdxX;
         var tx = t & 15;
@@ -53,7 +53,7 @@ public static class LexicalTile
         var scalar = shared.Cast<float>();
         var w4 = weightsT.Cast<Float4>().AsAligned(16);
         var h4 = hidden.Cast<Float4>().AsAligned(16);
-        a0 = Terms8.Splat(0f);
+        a0 = Vec8.Splat(0f);
         a1 = a0;
         a2 = a0;
         a3 = a0;
@@ -102,10 +102,10 @@ public static class LexicalTile
                 var w0 = shared[wAt];
                 var w1 = shared[wAt + 16];
                 var h = shared[hAt];
-                a0 = Terms8.Fma(a0, h.X, w0, w1);
-                a1 = Terms8.Fma(a1, h.Y, w0, w1);
-                a2 = Terms8.Fma(a2, h.Z, w0, w1);
-                a3 = Terms8.Fma(a3, h.W, w0, w1);
+                a0 = Vec8.Fma(a0, h.X, w0, w1);
+                a1 = Vec8.Fma(a1, h.Y, w0, w1);
+                a2 = Vec8.Fma(a2, h.Z, w0, w1);
+                a3 = Vec8.Fma(a3, h.W, w0, w1);
                 wAt += WeightStride4;
                 hAt += HiddenStride / 4;
             }

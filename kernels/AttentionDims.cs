@@ -12,6 +12,16 @@ public readonly record struct AttentionDims(int Batch, int QueryHeads, int KeyVa
     public static AttentionDims Of(TensorView<float> query, TensorView<float> key) => new(
         (int)query.Shape[0], (int)query.Shape[1], (int)key.Shape[1], (int)query.Shape[2], (int)key.Shape[2], (int)query.Shape[3]);
 
+    /// <summary>
+    /// The sizes a node's <see cref="AttentionShape"/> fixes before any run (one batch row, one query and key; heads at
+    /// least 1), for checking support at load; lengths are checked per call.
+    /// </summary>
+    public static AttentionDims Of(AttentionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return new AttentionDims(1, shape.QueryHeads, Math.Max(1, shape.KeyValueHeads), 1, 1, shape.HeadSize);
+    }
+
     /// <summary>What the CPU kernels cannot run, as an <see cref="IAttention.CheckSupport"/> reason, or null.</summary>
     public static string? Unsupported(AttentionShape shape)
     {

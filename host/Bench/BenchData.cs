@@ -3,12 +3,12 @@ using Sieve.Kernels.Gpu;
 
 namespace Sieve.Host.Bench;
 
-/// <summary>Launches <see cref="BenchDataKernels"/> on a device (loaded once).</summary>
+/// <summary>Launches <see cref="BenchDataKernels"/> and the fp16 conversions on a device (loaded once).</summary>
 internal sealed class BenchData(IGpuDevice device)
 {
     private readonly IGpuKernel _fill = device.Kernel(typeof(BenchDataKernels).GetMethod(nameof(BenchDataKernels.Fill))!);
-    private readonly IGpuKernel _toHalf = device.Kernel(typeof(BenchDataKernels).GetMethod(nameof(BenchDataKernels.ToHalf))!);
-    private readonly IGpuKernel _fromHalf = device.Kernel(typeof(BenchDataKernels).GetMethod(nameof(BenchDataKernels.FromHalf))!);
+    private readonly IGpuKernel _toHalf = device.Kernel(typeof(HalfConversionKernel).GetMethod(nameof(HalfConversionKernel.ToHalf))!);
+    private readonly IGpuKernel _toSingle = device.Kernel(typeof(HalfConversionKernel).GetMethod(nameof(HalfConversionKernel.ToSingle))!);
 
     public void Fill(DeviceAddress target, int heads, int rows, int dim, int seed, int phaseSeed, int headsPerPhase, float amplitude, float noise)
     {
@@ -22,7 +22,7 @@ internal sealed class BenchData(IGpuDevice device)
         _toHalf.Launch(Launch(count), new KernelArguments().View<float>(source, count).View<ILGPU.Half>(target, count).Value((int)count));
 
     public void FromHalf(DeviceAddress source, DeviceAddress target, long count) =>
-        _fromHalf.Launch(Launch(count), new KernelArguments().View<ILGPU.Half>(source, count).View<float>(target, count).Value((int)count));
+        _toSingle.Launch(Launch(count), new KernelArguments().View<ILGPU.Half>(source, count).View<float>(target, count).Value((int)count));
 
     private GpuLaunch Launch(long count) => new(LayoutKernels.Groups(count, device.MultiprocessorCount), 1, 1, BenchDataKernels.GroupSize);
 }

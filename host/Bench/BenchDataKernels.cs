@@ -38,26 +38,6 @@ internal static class BenchDataKernels
         }
     }
 
-    /// <summary>target[i] = (Half)source[i].</summary>
-    [GpuKernel]
-    public static void ToHalf(ArrayView<float> source, ArrayView<ILGPU.Half> target, int count)
-    {
-        for (var i = Grid.IdxX * Group.DimX + Group.IdxX; i < count; i += Grid.DimX * Group.DimX)
-        {
-            target[i] = (ILGPU.Half)source[i];
-        }
-    }
-
-    /// <summary>target[i] = (float)source[i].</summary>
-    [GpuKernel]
-    public static void FromHalf(ArrayView<ILGPU.Half> source, ArrayView<float> target, int count)
-    {
-        for (var i = Grid.IdxX * Group.DimX + Group.IdxX; i < count; i += Grid.DimX * Group.DimX)
-        {
-            target[i] = source[i];
-        }
-    }
-
     /// <summary>A hash of <paramref name="key"/> mapped to [−1, 1).</summary>
     private static float Uniform(int key)
     {

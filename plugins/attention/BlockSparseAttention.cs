@@ -28,7 +28,7 @@ public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IG
             // Sizes read from the tensors at run time (0 here) are checked by the kernels on the first call.
             return _gpu is null
                 ? "the host offers no GPU device service"
-                : shape.HeadSize == 0 ? null : GpuBlockSparseAttention.Unsupported(options, new AttentionDims(1, shape.QueryHeads, Math.Max(1, shape.KeyValueHeads), 1, 1, shape.HeadSize));
+                : shape.HeadSize == 0 ? null : GpuBlockSparseAttention.Unsupported(options, AttentionDims.Of(shape));
         }
         return AttentionDims.Unsupported(shape);
     }

@@ -14,10 +14,9 @@ internal static unsafe partial class CudaDriver
     public const int AttributeMultiprocessorCount = 16;
     public const int AttributeComputeCapabilityMajor = 75;
     public const int AttributeComputeCapabilityMinor = 76;
-    public const int AttributeMaxSharedMemoryPerBlockOptIn = 97;
     public const int FunctionAttributeMaxDynamicSharedSizeBytes = 8;
     public const int StreamNonBlocking = 1;
-    public const int JitInfoLogBuffer = 3, JitInfoLogBufferSizeBytes = 4, JitErrorLogBuffer = 5, JitErrorLogBufferSizeBytes = 6;
+    public const int JitErrorLogBuffer = 5, JitErrorLogBufferSizeBytes = 6;
 
     /// <summary>Whether the driver library can be loaded at all (false on machines without an NVIDIA driver).</summary>
     public static bool IsInstalled(out string? reason)
@@ -54,7 +53,6 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Library)] public static partial int cuDeviceGet(int* device, int ordinal);
     [LibraryImport(Library)] public static partial int cuDeviceGetName(byte* name, int length, int device);
     [LibraryImport(Library)] public static partial int cuDeviceGetAttribute(int* value, int attribute, int device);
-    [LibraryImport(Library, EntryPoint = "cuDeviceTotalMem_v2")] public static partial int cuDeviceTotalMem(nuint* bytes, int device);
     [LibraryImport(Library)] public static partial int cuDevicePrimaryCtxRetain(nint* context, int device);
     [LibraryImport(Library, EntryPoint = "cuDevicePrimaryCtxRelease_v2")] public static partial int cuDevicePrimaryCtxRelease(int device);
     [LibraryImport(Library)] public static partial int cuCtxSetCurrent(nint context);
@@ -69,13 +67,10 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Library)] public static partial int cuFuncGetParamInfo(nint function, nuint index, nuint* offset, nuint* size);
     [LibraryImport(Library)] public static partial int cuLaunchKernel(nint function, uint gridX, uint gridY, uint gridZ, uint blockX, uint blockY, uint blockZ,
         uint sharedBytes, nint stream, nint* parameters, nint* extra);
-    [LibraryImport(Library, EntryPoint = "cuMemAlloc_v2")] public static partial int cuMemAlloc(ulong* pointer, nuint bytes);
-    [LibraryImport(Library, EntryPoint = "cuMemFree_v2")] public static partial int cuMemFree(ulong pointer);
     [LibraryImport(Library)] public static partial int cuMemAllocAsync(ulong* pointer, nuint bytes, nint stream);
     [LibraryImport(Library)] public static partial int cuMemFreeAsync(ulong pointer, nint stream);
     [LibraryImport(Library, EntryPoint = "cuMemcpyHtoDAsync_v2")] public static partial int cuMemcpyHtoDAsync(ulong target, void* source, nuint bytes, nint stream);
     [LibraryImport(Library, EntryPoint = "cuMemcpyDtoHAsync_v2")] public static partial int cuMemcpyDtoHAsync(void* target, ulong source, nuint bytes, nint stream);
-    [LibraryImport(Library, EntryPoint = "cuMemsetD8Async")] public static partial int cuMemsetD8Async(ulong target, byte value, nuint count, nint stream);
     [LibraryImport(Library)] public static partial int cuEventCreate(nint* @event, uint flags);
     [LibraryImport(Library)] public static partial int cuEventRecord(nint @event, nint stream);
     [LibraryImport(Library)] public static partial int cuEventSynchronize(nint @event);

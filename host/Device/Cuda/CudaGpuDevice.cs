@@ -37,8 +37,6 @@ internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
 
     public int MultiprocessorCount => _context.MultiprocessorCount;
 
-    public long TotalMemory => _context.TotalMemory;
-
     public string DriverVersion => _context.DriverVersion;
 
     /// <summary>The CUDA device number.</summary>

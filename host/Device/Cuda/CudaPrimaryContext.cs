@@ -20,10 +20,6 @@ internal sealed unsafe class CudaPrimaryContext : IDisposable
         Name = Read(device);
         ComputeCapability = Attribute(device, CudaDriver.AttributeComputeCapabilityMajor) * 10 + Attribute(device, CudaDriver.AttributeComputeCapabilityMinor);
         MultiprocessorCount = Attribute(device, CudaDriver.AttributeMultiprocessorCount);
-        MaxSharedMemoryPerGroup = Attribute(device, CudaDriver.AttributeMaxSharedMemoryPerBlockOptIn);
-        nuint bytes;
-        CudaDriver.Check(CudaDriver.cuDeviceTotalMem(&bytes, device), "cuDeviceTotalMem");
-        TotalMemory = (long)bytes;
         int version;
         CudaDriver.Check(CudaDriver.cuDriverGetVersion(&version), "cuDriverGetVersion");
         DriverVersion = $"{version / 1000}.{version % 1000 / 10}";
@@ -36,10 +32,6 @@ internal sealed unsafe class CudaPrimaryContext : IDisposable
     public int ComputeCapability { get; }
 
     public int MultiprocessorCount { get; }
-
-    public int MaxSharedMemoryPerGroup { get; }
-
-    public long TotalMemory { get; }
 
     /// <summary>The CUDA version the driver supports, e.g. 13.0.</summary>
     public string DriverVersion { get; }

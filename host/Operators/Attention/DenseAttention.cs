@@ -22,7 +22,7 @@ internal sealed class DenseAttention(DenseAttentionOptions options, IGpuDevice? 
         if (shape.Device == DeviceKind.Cuda)
         {
             // Sizes read from the tensors at run time (0 here) are checked by the kernels on the first call.
-            return _gpu is null ? "the host offers no GPU device service" : shape.HeadSize == 0 ? null : GpuAttention.Unsupported(Dims(shape));
+            return _gpu is null ? "the host offers no GPU device service" : shape.HeadSize == 0 ? null : GpuAttention.Unsupported(AttentionDims.Of(shape));
         }
         return AttentionDims.Unsupported(shape);
     }
@@ -53,7 +53,4 @@ internal sealed class DenseAttention(DenseAttentionOptions options, IGpuDevice? 
         gpuAttention.Compute(AttentionDims.Of(query, key), shape.Scale, shape.Causal, query.Address, key.Address, value.Address, output.Address,
             keyStarts.Address, keyEnds.Address);
     }
-
-    /// <summary>The sizes known before a run (lengths are checked per call).</summary>
-    private static AttentionDims Dims(AttentionShape shape) => new(1, shape.QueryHeads, Math.Max(1, shape.KeyValueHeads), 1, 1, shape.HeadSize);
 }

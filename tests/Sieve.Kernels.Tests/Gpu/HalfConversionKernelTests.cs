@@ -1,8 +1,8 @@
 using Sieve.Abstractions;
-using Sieve.Plugins.Attention.Gpu;
+using Sieve.Kernels.Gpu;
 using Sieve.Testing.Gpu;
 
-namespace Sieve.Plugins.Attention.Tests;
+namespace Sieve.Kernels.Tests.Gpu;
 
 /// <summary>The fp32 → fp16 conversion in front of the tensor-core block scores, on ILGPU's CPU accelerator.</summary>
 public class HalfConversionKernelTests

@@ -1,11 +1,10 @@
 using ILGPU;
-using Sieve.Kernels.Gpu;
 
-namespace Sieve.Plugins.Attention.Gpu;
+namespace Sieve.Kernels.Gpu;
 
 /// <summary>
-/// fp32 → fp16 (round to nearest even) on the GPU, grid-stride: any grid works, e.g. (min(⌈count / 256⌉, 16·SMs), 1, 1)
-/// groups of <see cref="Threads"/>. Launched by <see cref="GpuBlockScoresHalf.ToHalf"/>.
+/// fp32 ↔ fp16 on the GPU (to fp16: round to nearest even), grid-stride: any grid works, e.g.
+/// (min(⌈count / 256⌉, 16·SMs), 1, 1) groups of <see cref="Threads"/>. Used by the fp16 block scores and the benchmarks.
 /// </summary>
 public static class HalfConversionKernel
 {
@@ -23,6 +22,17 @@ public static class HalfConversionKernel
         for (int i = Grid.IdxX * Group.DimX + Group.IdxX; i < count; i += stride)
         {
             target[i] = (ILGPU.Half)source[i];
+        }
+    }
+
+    /// <summary>target[i] = (float)source[i] for i &lt; <paramref name="count"/>.</summary>
+    [GpuKernel]
+    public static void ToSingle(ArrayView<ILGPU.Half> source, ArrayView<float> target, int count)
+    {
+        int stride = Grid.DimX * Group.DimX;
+        for (int i = Grid.IdxX * Group.DimX + Group.IdxX; i < count; i += stride)
+        {
+            target[i] = source[i];
         }
     }
 }

@@ -261,7 +261,10 @@ def main():
         "recipe": {"architecture": "decoder-only transformer: RoPE (rotate-half), grouped-query attention, "
                                    "RMSNorm (pre-norm), SwiGLU MLP, tied input/output embeddings, no biases",
                    "config": c.to_dict(), "head_dim": c.head_dim, "parameters": model.n_params(),
-                   "train_context": args.get("ctx"), "optimizer": "AdamW(0.9, 0.95), grad clip 1.0",
+                   "train_context": args.get("ctx"),
+                   "context_stages": args.get("ctx_stages", "") + " (CTX:UNTIL_FRACTION of training time; then train_context)",
+                   "dropout": {"residual_and_mlp": c.dropout, "attention": c.attention_dropout},
+                   "optimizer": "AdamW(0.9, 0.95), grad clip 1.0",
                    "lr": args.get("lr"), "weight_decay": args.get("wd"), "warmup_steps": args.get("warmup"),
                    "schedule": "linear warmup, cosine over training time to min_lr_frac*lr",
                    "min_lr_frac": args.get("min_lr_frac"), "batch_tokens": args.get("batch_tokens"),

@@ -24,6 +24,11 @@ class Config:
     rope_theta: float = 50000.0
     norm_eps: float = 1e-5
     dropout: float = 0.0
+    attn_dropout: float = -1.0   # dropout on attention probabilities; < 0 = same as dropout (older runs)
+
+    @property
+    def attention_dropout(self):
+        return self.dropout if self.attn_dropout < 0 else self.attn_dropout
 
     @property
     def head_dim(self):
@@ -95,7 +100,7 @@ class Block(nn.Module):
         v = v.repeat_interleave(g, dim=1)
         if hasattr(F, "scaled_dot_product_attention"):   # torch >= 2.0: flash / efficient kernels
             y = F.scaled_dot_product_attention(q, k, v, is_causal=True,
-                                               dropout_p=self.c.dropout if self.training else 0.0)
+                                               dropout_p=self.c.attention_dropout if self.training else 0.0)
         else:                                            # Debian torch 1.13 (local CPU tests)
             y = _attention_fallback(q, k, v)
         x = x + self.drop(self.wo(y.transpose(1, 2).reshape(B, T, -1)))

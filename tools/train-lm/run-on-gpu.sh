@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # What the lead runs on the GPU machine (repository root is the working directory):
-#   bash tools/train-lm/run-on-gpu.sh DATA_DIR MINUTES OUT_DIR [--resume] [--total-minutes N] [--ctx N] [--no-compile]
+#   bash tools/train-lm/run-on-gpu.sh DATA_DIR MINUTES OUT_DIR [--resume] [--total-minutes N] [--ctx N] [--no-compile] [train.py flags...]
 # Trains for MINUTES (checkpoints in $CKPT, default /tmp/sieve-lm-ckpt, which survives between back-to-back
 # calls), then evaluates the selected checkpoint (select.pt, else best.pt), exports + verifies the ONNX model and copies to OUT_DIR:
-# model.onnx, vocab.json, merges.txt, tokenizer_config.json, manifest.json, eval.json, train.log (7 files).
+# checkpoint-fp16.pt, model.onnx, manifest.json, eval.json, train.log, vocab.json, merges.txt, tokenizer_config.json (8 files).
 # MINUTES=0 skips training (re-export/eval of the existing checkpoint).
 set -euo pipefail
 DATA=$1; MIN=$2; OUTDIR=$3; shift 3
-RESUME=""; TOTAL=$MIN; CTX=4096; COMPILE="--compile"
+RESUME=""; TOTAL=$MIN; CTX=4096; COMPILE="--compile"; EXTRA=()
 while [ $# -gt 0 ]; do
   case $1 in
     --resume) RESUME="--resume";;
     --total-minutes) TOTAL=$2; shift;;
     --ctx) CTX=$2; shift;;
     --no-compile) COMPILE="";;
-    *) echo "unknown argument $1"; exit 2;;
+    *) EXTRA+=("$1");;
   esac; shift
 done
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -26,12 +26,12 @@ python3 -c "import torch, onnx, onnxruntime; print('torch', torch.__version__, '
 
 if [ "$MIN" != "0" ]; then
   if ! python3 "$HERE/train.py" --data "$DATA" --out "$CKPT" --minutes "$MIN" --total-minutes "$TOTAL" \
-        --ctx "$CTX" $RESUME $COMPILE; then
+        --ctx "$CTX" $RESUME $COMPILE "${EXTRA[@]}"; then
     if [ -n "$COMPILE" ]; then
       echo "training with torch.compile failed; continuing without it (resuming from the last checkpoint if any)"
       R=""; [ -f "$CKPT/last.pt" ] && R="--resume"
       python3 "$HERE/train.py" --data "$DATA" --out "$CKPT" --minutes "$(python3 -c "print(max(1.0, $MIN/2))")" \
-        --total-minutes "$TOTAL" --ctx "$CTX" $R
+        --total-minutes "$TOTAL" --ctx "$CTX" $R "${EXTRA[@]}"
     else
       exit 1
     fi
@@ -44,6 +44,10 @@ echo "exporting $SEL"
 python3 "$HERE/eval.py" --ckpt "$SEL" --data "$DATA" --out "$MODEL/eval.json"
 cp "$CKPT/train.log" "$MODEL/train.log"
 python3 "$HERE/export.py" --ckpt "$SEL" --data "$DATA" --out "$MODEL" --eval-json "$MODEL/eval.json"
-cp "$MODEL"/model.onnx "$MODEL"/vocab.json "$MODEL"/merges.txt "$MODEL"/tokenizer_config.json \
+# the selected weights in fp16 (what the ONNX file holds), so the model can be re-exported off the GPU machine
+python3 -c "import sys, torch; d = torch.load(sys.argv[1], map_location='cpu', weights_only=False); \
+d['model'] = {k: v.half() for k, v in d['model'].items()}; d.pop('opt', None); torch.save(d, sys.argv[2])" \
+  "$SEL" "$MODEL/checkpoint-fp16.pt"
+cp "$MODEL"/checkpoint-fp16.pt "$MODEL"/model.onnx "$MODEL"/vocab.json "$MODEL"/merges.txt "$MODEL"/tokenizer_config.json \
    "$MODEL"/manifest.json "$MODEL"/eval.json "$MODEL"/train.log "$OUTDIR"/
 ls -la "$OUTDIR"

@@ -19,6 +19,9 @@ among the evals whose val loss <= (1 + --select-tolerance) * best val loss, the 
 accuracy, ties broken by lower val loss (so with a probe of 0 everywhere it is best.pt's step). Probe digit accuracy
 is logged only: near chance (0.1) it is noise.
 
+Context curriculum (--ctx-stages, default 512 for the first 35 % of the schedule, then --ctx): pass-key retrieval was
+learnt at context 512 within ~1,000 steps without dropout, never at 4096 from scratch (README, runs 1-3, diag A-C).
+
 Copy curriculum: --copy-frac of the rows are packed with [random token span][training text][the span again]
 units (loss off on the first span), which teaches induction/copying; see README.
 """
@@ -153,7 +156,12 @@ def main():
     ap.add_argument("--n-head", type=int, default=8)
     ap.add_argument("--n-kv-head", type=int, default=2)
     ap.add_argument("--ffn", type=int, default=688)
-    ap.add_argument("--dropout", type=float, default=0.15)
+    ap.add_argument("--dropout", type=float, default=0.1, help="residual and MLP dropout")
+    ap.add_argument("--attn-dropout", type=float, default=0.0,
+                    help="dropout on attention probabilities (0: retrieval heads need sharp attention)")
+    ap.add_argument("--ctx-stages", default="512:0.35",
+                    help="context curriculum 'CTX:UNTIL_FRAC,...' over the schedule's training time; --ctx after the "
+                         "last stage ('' = --ctx throughout)")
     a = ap.parse_args()
     total_s = 60 * (a.total_minutes or a.minutes)
     t_start = time.time()
@@ -186,7 +194,8 @@ def main():
         cfg = Config(**ck["config"])
     else:
         cfg = Config(vocab_size=len(vocab), d_model=a.d_model, n_layer=a.n_layer, n_head=a.n_head,
-                     n_kv_head=a.n_kv_head, ffn_hidden=a.ffn, dropout=a.dropout)
+                     n_kv_head=a.n_kv_head, ffn_hidden=a.ffn, dropout=a.dropout,
+                     attn_dropout=a.attn_dropout)
     torch.manual_seed(a.seed + (ck["step"] if ck else 0))
     rng = random.Random(a.seed + (ck["step"] if ck else 0))
     model = LM(cfg).to(dev)
@@ -205,20 +214,30 @@ def main():
         f"{torch.cuda.get_device_name() if dev == 'cuda' else ''} train tokens {len(train)} val tokens {len(val)}")
     say(f"synth rows {a.synth_frac} (packed, pass-key share {a.passkey_share}), copy rows {a.copy_frac}, answer loss weight "
         f"{a.answer_weight}, dropout {cfg.dropout}, probe {a.probe_per_length} x {a.probe_lengths}, "
-        f"select tolerance {a.select_tolerance}")
+        f"select tolerance {a.select_tolerance}, attention dropout {cfg.attention_dropout}, "
+        f"context stages {a.ctx_stages or 'none'} then {a.ctx}")
     fwd = torch.compile(model) if a.compile else model
 
     synth = Synth(pieces, train, vocab, rng)
-    B = max(1, a.batch_tokens // a.ctx)
-    lmin = min(128, a.ctx // 2)
+    stages = [(int(c), float(f)) for c, f in (x.split(":") for x in a.ctx_stages.split(",") if x)]
+
+    def ctx_at(frac):
+        """The training context at this fraction of the schedule (short first: retrieval is learnt cheaply at 512)."""
+        for c, until in stages:
+            if frac < until:
+                return c
+        return a.ctx
+
+    ctx = ctx_at(0.0)
 
     def synth_row():
         """ctx+1 ids packed with retrieval examples (natural text first if the rest is < lmin) + answer mask."""
-        n = a.ctx + 1
+        lmin = min(128, ctx // 2)
+        n = ctx + 1
         exs, used, total, has_pk = [], set(), 0, False
         while n - total >= lmin:
             rem = n - total
-            L = min(rem, int(math.exp(rng.uniform(math.log(lmin), math.log(a.ctx)))))
+            L = min(rem, int(math.exp(rng.uniform(math.log(lmin), math.log(ctx)))))
             ids, a0, a1, keys = synth.example(L, a.passkey_share, not has_pk, used)
             if len(ids) > rem:                   # only for tiny L: keep the end (the question + answer)
                 cut = len(ids) - rem
@@ -230,7 +249,7 @@ def main():
         row, w = np.empty(n, dtype=np.int64), np.ones(n, dtype=np.float32)
         o = n - total
         if o:
-            s = rng.randrange(0, len(train) - a.ctx - 2)
+            s = rng.randrange(0, len(train) - ctx - 2)
             row[:o] = train[s:s + o]
             row[o - 1] = EOT
         for ids, a0, a1 in exs:
@@ -243,7 +262,7 @@ def main():
         """ctx+1 ids packed with units [random span R][training text gap][R again]<|endoftext|>; the loss on the
         first R and on the first token of the repeat is off (unpredictable), on the rest of the repeat it is on, so
         the model has to learn to find and copy (induction) over distances up to the whole row."""
-        n = a.ctx + 1
+        n = ctx + 1
         row, w = np.empty(n, dtype=np.int64), np.ones(n, dtype=np.float32)
         rep = np.zeros(n, dtype=bool)
         o = 0
@@ -259,13 +278,13 @@ def main():
             rep[o + m + g + 1:o + 2 * m + g] = True
             o += len(unit)
         if o < n:
-            s = rng.randrange(0, len(train) - a.ctx - 2)
+            s = rng.randrange(0, len(train) - ctx - 2)
             row[o:] = train[s:s + n - o]
         return row, w, rep
 
     def batch():
         rows, wts, reps = [], [], []
-        for _ in range(B):
+        for _ in range(max(1, a.batch_tokens // ctx)):
             u = rng.random()
             if u < a.synth_frac:
                 r, w = synth_row()
@@ -273,8 +292,8 @@ def main():
             elif u < a.synth_frac + a.copy_frac:
                 r, w, rep = copy_row()
             else:
-                s = rng.randrange(0, len(train) - a.ctx - 2)
-                r, w, rep = train[s:s + a.ctx + 1], np.ones(a.ctx + 1, np.float32), np.zeros(a.ctx + 1, dtype=bool)
+                s = rng.randrange(0, len(train) - ctx - 2)
+                r, w, rep = train[s:s + ctx + 1], np.ones(ctx + 1, np.float32), np.zeros(ctx + 1, dtype=bool)
             rows.append(torch.from_numpy(np.asarray(r, dtype=np.int64)))
             wts.append(torch.from_numpy(w[1:]))     # weight of target i = token i+1
             reps.append(torch.from_numpy(rep[1:]))
@@ -394,10 +413,13 @@ def main():
     t_log, tok_log = time.time(), 0
     while True:
         t0 = time.time()
-        x, y, w, rep = batch()
         frac = train_s / total_s
         if single_call:                   # also follow the wall clock: evals/compile time would cut the cosine short
             frac = max(frac, (time.time() - t_start) / budget)
+        if ctx_at(frac) != ctx or step == 0:
+            ctx = ctx_at(frac)
+            say(f"step {step}: context {ctx} ({max(1, a.batch_tokens // ctx)} rows a batch)")
+        x, y, w, rep = batch()
         lr = lr_at(step, frac)
         for g in opt.param_groups:
             g["lr"] = lr

@@ -11,10 +11,10 @@ namespace Sieve.Abstractions;
 public static class SieveContract
 {
     /// <summary>Raised on any breaking change to the contract.</summary>
-    public const int Major = 2;
+    public const int Major = 3;
 
     /// <summary>Raised when members are added without breaking existing plugins.</summary>
-    public const int Minor = 1;
+    public const int Minor = 0;
 
     /// <summary>The contract version as text, e.g. <c>1.0</c>.</summary>
     public static string Text => $"{Major}.{Minor}";

@@ -12,6 +12,22 @@ public readonly record struct AttentionDims(int Batch, int QueryHeads, int KeyVa
     public static AttentionDims Of(TensorView<float> query, TensorView<float> key) => new(
         (int)query.Shape[0], (int)query.Shape[1], (int)key.Shape[1], (int)query.Shape[2], (int)key.Shape[2], (int)query.Shape[3]);
 
+    /// <summary>The sizes of an <see cref="IAttention"/> call with the node's causal offset.</summary>
+    public static AttentionDims Of(TensorView<float> query, TensorView<float> key, AttentionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return Of(query, key) with { QueryPosition = shape.CausalOffset };
+    }
+
+    /// <summary>Key position of query 0 when set (an in-place KV cache longer than its filled keys); see <see cref="CausalOffset"/>.</summary>
+    public int? QueryPosition { get; init; }
+
+    /// <summary>Under a causal mask query i sees keys up to i + CausalOffset: <see cref="QueryPosition"/>, else the queries are the last keys.</summary>
+    public int CausalOffset => QueryPosition ?? KeyLength - QueryLength;
+
+    /// <summary>Whether the queries are the last keys (what kernels without an offset assume).</summary>
+    public bool QueriesAreLastKeys => CausalOffset == KeyLength - QueryLength;
+
     /// <summary>
     /// The sizes a node's <see cref="AttentionShape"/> fixes before any run (one batch row, one query and key; heads at
     /// least 1), for checking support at load; lengths are checked per call.

@@ -33,7 +33,7 @@ public static class MultiHeadAttention
     /// <param name="keyStarts">First valid key per batch row (left padding); empty for 0 everywhere.</param>
     /// <param name="keyEnds">One past the last valid key per batch row (right padding).</param>
     /// <param name="scale">Multiplier of the scores.</param>
-    /// <param name="causal">Query i sees keys up to i + KeyLength − QueryLength (bottom-right aligned: a KV cache of KeyLength − QueryLength keys precedes the queries).</param>
+    /// <param name="causal">Query i sees keys up to i + <see cref="AttentionDims.CausalOffset"/> (by default KeyLength − QueryLength: bottom-right aligned, a KV cache of that many keys precedes the queries).</param>
     /// <param name="queryBlock">Queries per work item (and per planner call); a multiple of <see cref="AttentionTile.Rows"/>.</param>
     /// <param name="planner">Chooses the keys each query block sees (<see cref="AllKeys"/> for dense attention).</param>
     public static void Compute(ReadOnlyMemory<float> query, ReadOnlyMemory<float> key, ReadOnlyMemory<float> value, Memory<float> output,
@@ -115,7 +115,7 @@ public static class MultiHeadAttention
     {
         var d = dims.HeadSize;
         var headValues = value.Slice(((batch * dims.KeyValueHeads) + kvHead) * dims.KeyLength * d, bounds.End * d);
-        var offset = dims.KeyLength - dims.QueryLength;
+        var offset = dims.CausalOffset;
         ranges.Clear();
         if (bounds.End > bounds.Start)
         {

@@ -13,4 +13,11 @@ public sealed record AttentionShape(int QueryHeads, int KeyValueHeads, int HeadS
     /// <summary>Where the node's tensors live (contract 2.1): an implementation without a CUDA path refuses CUDA nodes in
     /// <see cref="IAttention.CheckSupport"/>.</summary>
     public DeviceKind Device { get; init; } = DeviceKind.Cpu;
+
+    /// <summary>
+    /// When <see cref="Causal"/>: the key position of query 0, so query i sees keys up to i + CausalOffset (contract
+    /// 3.0). Null: keyLength − queryLength, the queries being the last keys. The host sets it when a KV cache buffer is
+    /// longer than the keys filled so far (an in-place cache); an implementation that cannot honour it refuses the call.
+    /// </summary>
+    public int? CausalOffset { get; init; }
 }

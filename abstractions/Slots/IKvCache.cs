@@ -21,10 +21,11 @@ public interface IKvCache
 }
 
 /// <summary>
-/// One batch's key/value cache, in the layout of a model's <c>past_key_values.N.key/value</c> inputs and
-/// <c>present.N.key/value</c> outputs ([batch, keyValueHeads, tokens, headSize], contiguous). Each step the model reads
-/// <see cref="Past"/> and writes <see cref="Present"/>; <see cref="Advance"/> makes the present the next past. Not
-/// thread-safe: one batch decodes on one thread at a time.
+/// One batch's key/value cache: per layer and part one buffer of [batch, keyValueHeads, <see cref="MaxLength"/>,
+/// headSize] (contiguous), bound as both the model's <c>past_key_values.N.key/value</c> input and its
+/// <c>present.N.key/value</c> output, so that a step reads the first <see cref="Length"/> positions and writes its new
+/// tokens after them in place: nothing is copied per step. <see cref="Advance"/> ends a step. Not thread-safe: one batch
+/// decodes on one thread at a time. (Contract 3.0; 2.x had separate past and present buffers.)
 /// </summary>
 [Experimental("SIEVE001")]
 public interface IKvCacheBuffer : IDisposable
@@ -36,21 +37,14 @@ public interface IKvCacheBuffer : IDisposable
     int MaxLength { get; }
 
     /// <summary>
-    /// The past of one layer as the model reads it: [batch, keyValueHeads, <see cref="Length"/>, headSize]. Owned by the
-    /// cache; valid until the next <see cref="Advance"/>.
+    /// One layer's keys or values: [batch, keyValueHeads, <see cref="MaxLength"/>, headSize], of which the first
+    /// <see cref="Length"/> positions are filled. Positions never written hold finite values (the model's mask hides
+    /// them, but NaN would survive a masked product). Owned by the cache; the same memory for the whole batch.
     /// </summary>
-    Memory<float> Past(int layer, KvPart part);
+    Memory<float> Layer(int layer, KvPart part);
 
-    /// <summary>
-    /// Where the model writes one layer's present for a step of <paramref name="count"/> new tokens:
-    /// [batch, keyValueHeads, <see cref="Length"/> + <paramref name="count"/>, headSize]. Owned by the cache; it must not
-    /// overlap <see cref="Past"/> of the same layer and part.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The cache would exceed <see cref="MaxLength"/>.</exception>
-    Memory<float> Present(int layer, KvPart part, int count);
-
-    /// <summary>Ends a step: the presents written become the past, and <see cref="Length"/> grows by <paramref name="count"/>.</summary>
-    /// <exception cref="InvalidOperationException">The count differs from the step's, or exceeds <see cref="MaxLength"/>.</exception>
+    /// <summary>Ends a step that wrote <paramref name="count"/> new positions: <see cref="Length"/> grows by it.</summary>
+    /// <exception cref="InvalidOperationException">The count is below 1 or the cache would exceed <see cref="MaxLength"/>.</exception>
     void Advance(int count);
 }
 

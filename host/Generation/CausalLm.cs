@@ -6,9 +6,10 @@ namespace Sieve.Host.Generation;
 
 /// <summary>
 /// A decoder-only LM exported with <c>input_ids</c>, <c>attention_mask</c> (past + new), <c>position_ids</c> and
-/// <c>past_key_values.N.key/value</c> inputs, <c>logits</c> and <c>present.N.key/value</c> outputs. Each step binds the
-/// inputs, the cache's past and present buffers and the caller's logits buffer through an <see cref="OrtIoBinding"/>:
-/// ORT writes into memory the caller owns, nothing is copied out. Not thread-safe.
+/// <c>past_key_values.N.key/value</c> inputs, <c>logits</c> and <c>present.N.key/value</c> outputs, whose cache is written
+/// in place: past and present are the whole buffer [batch, kvHeads, max, headSize] and a step writes its new positions
+/// into it. Each step binds the inputs, the cache's buffer (as both past and present) and the caller's logits through an
+/// <see cref="OrtIoBinding"/>: ORT reads and writes memory the caller owns; nothing is copied in or out. Not thread-safe.
 /// </summary>
 internal sealed class CausalLm : IDisposable
 {
@@ -41,6 +42,14 @@ internal sealed class CausalLm : IDisposable
         {
             throw new SieveException($"Model {path} leaves the KV heads, head size or vocabulary symbolic; they must be fixed.");
         }
+        // An in-place cache has present as long as past (both the buffer); a concatenating graph grows present by the step.
+        var pastLength = inputs["past_key_values.0.key"].SymbolicDimensions[2];
+        var presentLength = outputs["present.0.key"].SymbolicDimensions[2];
+        if (pastLength.Length == 0 || pastLength != presentLength)
+        {
+            throw new SieveException($"Model {path} does not write its KV cache in place: present.0.key's length '{presentLength}' is not past_key_values.0.key's " +
+                $"'{pastLength}' (a graph that concatenates past and new keys). Export it with tools/train-lm/export.py, which writes the step's keys into the past buffer (ScatterElements).");
+        }
         Context = context;
         _pastKeys = Names("past_key_values.{0}.key");
         _pastValues = Names("past_key_values.{0}.value");
@@ -63,8 +72,9 @@ internal sealed class CausalLm : IDisposable
     public string OperatorSummary => _model.OperatorSummary;
 
     /// <summary>
-    /// Runs <paramref name="count"/> new tokens of every sequence: reads the cache's past, writes its present (the caller
-    /// advances the cache) and the logits of every new position into <paramref name="logits"/> [batch, count, vocabulary].
+    /// Runs <paramref name="count"/> new tokens of every sequence: reads the cache's first <see cref="IKvCacheBuffer.Length"/>
+    /// positions, writes the new ones after them (the caller advances the cache) and the logits of every new position
+    /// into <paramref name="logits"/> [batch, count, vocabulary].
     /// </summary>
     /// <param name="ids">[batch, count].</param>
     /// <param name="positions">[batch, count].</param>
@@ -72,6 +82,10 @@ internal sealed class CausalLm : IDisposable
     public void Run(long[] ids, long[] positions, long[] mask, int batch, int count, IKvCacheBuffer cache, Memory<float> logits)
     {
         var past = cache.Length;
+        if (past + count > cache.MaxLength)
+        {
+            throw new InvalidOperationException($"A step of {count} tokens after {past} exceeds the cache's {cache.MaxLength}.");
+        }
         var values = new List<OrtValue>(6 + Layers * 4);
         try
         {
@@ -79,14 +93,14 @@ internal sealed class CausalLm : IDisposable
             Bind(values, v => binding.BindInput("input_ids", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ids.AsMemory(0, batch * count), [batch, count]));
             Bind(values, v => binding.BindInput("position_ids", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, positions.AsMemory(0, batch * count), [batch, count]));
             Bind(values, v => binding.BindInput("attention_mask", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, batch * (past + count)), [batch, past + count]));
-            long[] pastShape = [batch, KeyValueHeads, past, HeadSize];
-            long[] presentShape = [batch, KeyValueHeads, past + count, HeadSize];
+            long[] cacheShape = [batch, KeyValueHeads, cache.MaxLength, HeadSize];
             for (var layer = 0; layer < Layers; layer++)
             {
-                Bind(values, v => binding.BindInput(_pastKeys[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Past(layer, KvPart.Key), pastShape));
-                Bind(values, v => binding.BindInput(_pastValues[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Past(layer, KvPart.Value), pastShape));
-                Bind(values, v => binding.BindOutput(_presentKeys[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Present(layer, KvPart.Key, count), presentShape));
-                Bind(values, v => binding.BindOutput(_presentValues[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Present(layer, KvPart.Value, count), presentShape));
+                // One OrtValue per buffer, bound as the input and as the output: the graph's scatter then writes in place.
+                var keys = Bind(values, v => binding.BindInput(_pastKeys[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Layer(layer, KvPart.Key), cacheShape));
+                binding.BindOutput(_presentKeys[layer], keys);
+                var vals = Bind(values, v => binding.BindInput(_pastValues[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Layer(layer, KvPart.Value), cacheShape));
+                binding.BindOutput(_presentValues[layer], vals);
             }
             Bind(values, v => binding.BindOutput("logits", v),
                 OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits[..(batch * count * VocabularySize)], [batch, count, VocabularySize]));
@@ -101,10 +115,11 @@ internal sealed class CausalLm : IDisposable
         }
     }
 
-    private static void Bind(List<OrtValue> values, Action<OrtValue> bind, OrtValue value)
+    private static OrtValue Bind(List<OrtValue> values, Action<OrtValue> bind, OrtValue value)
     {
         values.Add(value);
         bind(value);
+        return value;
     }
 
     private string[] Names(string format) =>

@@ -29,6 +29,10 @@ public sealed class GpuDenseAttention(IGpuDevice device, bool fast = false)
         {
             return $"head size {dims.HeadSize} is outside the GPU kernel's range 1–{GpuTile.MaxHeadSize}";
         }
+        if (!dims.QueriesAreLastKeys)
+        {
+            return "a causal offset other than keyLength − queryLength (an in-place KV cache longer than its filled keys) is not supported on the GPU";
+        }
         if (fast && !FlashAttentionFastKernel.SupportsHeadSize(dims.HeadSize))
         {
             return $"head size {dims.HeadSize} is not one of the fast GPU kernel's 4, 8, 16, 32, 64, 128";

@@ -43,7 +43,7 @@ public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IG
             return;
         }
         var gpuAttention = _gpu?.Value ?? throw new NotSupportedException("attention/block-sparse got device tensors but the host offers no GPU device service.");
-        gpuAttention.Compute(AttentionDims.Of(query, key), shape.Scale, shape.Causal, query.Address, key.Address, value.Address, output.Address,
+        gpuAttention.Compute(AttentionDims.Of(query, key, shape), shape.Scale, shape.Causal, query.Address, key.Address, value.Address, output.Address,
             keyStarts.Address, keyEnds.Address);
     }
 
@@ -55,7 +55,7 @@ public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IG
         ReadOnlySpan<int> keyStarts, ReadOnlySpan<int> keyEnds, TensorView<float> output, OperatorRunContext context)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        var dims = AttentionDims.Of(query, key);
+        var dims = AttentionDims.Of(query, key, shape);
         var starts = keyStarts.IsEmpty ? new int[dims.Batch] : keyStarts.ToArray();
         var ends = keyEnds.ToArray();
         if (dims.KeyLength < options.DenseBelow)
@@ -66,7 +66,7 @@ public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IG
         }
         var compressed = Compress(key.Memory, dims, starts, ends);
         var queries = query.Memory;
-        var offset = dims.KeyLength - dims.QueryLength;
+        var offset = dims.CausalOffset;
         void Plan(int batch, int kvHead, int queryStart, int queryEnd, int keyStart, int keyEnd, List<KeyRange> ranges)
         {
             var groupQueries = queries.Span.Slice((batch * dims.QueryHeads + kvHead * dims.Group) * dims.QueryLength * dims.HeadSize,

@@ -73,6 +73,38 @@ public class MultiHeadAttentionTests
         }
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(16)]
+    public void Compute_CacheBufferLongerThanItsFilledKeys_EqualsTheSameKeysWithoutTheSpareRoom(int queryBlock)
+    {
+        // An in-place KV cache: 40 positions, 29 filled (the last 7 by this step's queries), rows left-padded.
+        const int batch = 2, heads = 4, kvHeads = 2, queries = 7, room = 40, filled = 29, headSize = 8;
+        var buffer = new AttentionDims(batch, heads, kvHeads, queries, room, headSize) { QueryPosition = filled - queries };
+        var compact = new AttentionDims(batch, heads, kvHeads, queries, filled, headSize);
+        var q = Random(batch * heads * queries * headSize, 21);
+        var k = Random(batch * kvHeads * room * headSize, 22);
+        var v = Random(batch * kvHeads * room * headSize, 23);
+        var kCompact = new float[batch * kvHeads * filled * headSize];
+        var vCompact = new float[kCompact.Length];
+        for (var row = 0; row < batch * kvHeads; row++)
+        {
+            k.AsSpan(row * room * headSize, filled * headSize).CopyTo(kCompact.AsSpan(row * filled * headSize));
+            v.AsSpan(row * room * headSize, filled * headSize).CopyTo(vCompact.AsSpan(row * filled * headSize));
+        }
+        int[] starts = [0, 5], ends = [filled, filled];
+        var inPlace = new float[q.Length];
+        var expected = new float[q.Length];
+
+        MultiHeadAttention.Compute(q, k, v, inPlace, buffer, starts, ends, 0.3f, true, queryBlock, MultiHeadAttention.AllKeys);
+        MultiHeadAttention.Compute(q, kCompact, vCompact, expected, compact, starts, ends, 0.3f, true, queryBlock, MultiHeadAttention.AllKeys);
+
+        Assert.Equal(22, buffer.CausalOffset);
+        Assert.Equal(expected, inPlace);
+        var naive = NaiveAttention.Compute(q, k, v, buffer, starts, ends, 0.3f, true);
+        Assert.All(Enumerable.Range(0, q.Length), i => Assert.True(Math.Abs(naive[i] - inPlace[i]) < 2e-5, $"element {i}"));
+    }
+
     [Fact]
     public void Compute_QueriesBeforeTheFirstValidKey_GetZerosNotNaN()
     {

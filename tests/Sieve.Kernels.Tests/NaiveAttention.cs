@@ -22,7 +22,7 @@ internal static class NaiveAttention
                     var max = double.NegativeInfinity;
                     for (var j = 0; j < dims.KeyLength; j++)
                     {
-                        var visible = j >= keyStarts[b] && j < keyEnds[b] && (!causal || j <= i + dims.KeyLength - dims.QueryLength) && (allowed?.Invoke(h, i, j) ?? true);
+                        var visible = j >= keyStarts[b] && j < keyEnds[b] && (!causal || j <= i + dims.CausalOffset) && (allowed?.Invoke(h, i, j) ?? true);
                         if (!visible)
                         {
                             scores[j] = double.NegativeInfinity;

@@ -5,9 +5,13 @@
 Graph interface (fixed; the C# host is written against it):
   inputs  input_ids int64 [batch, seq]; attention_mask int64 [batch, past_seq + seq] (1 real, 0 pad, prompts
           left-padded); position_ids int64 [batch, seq]; past_key_values.N.key / .value float32
-          [batch, kv_heads, past_seq, head_size] for N in 0..layers-1 (past_seq may be 0).
-  outputs logits float32 [batch, seq, vocab]; present.N.key / .value float32 [batch, kv_heads, past_seq + seq,
-          head_size] = Concat(past, new) on axis 2 (new keys after RoPE).
+          [batch, kv_heads, max_seq, head_size] for N in 0..layers-1: the whole cache buffer, of which the first
+          past_seq positions are filled (past_seq = attention_mask's length - seq).
+  outputs logits float32 [batch, seq, vocab]; present.N.key / .value float32 [batch, kv_heads, max_seq, head_size]
+          = ScatterElements(past, new at positions past_seq .. past_seq + seq - 1, axis 2) (new keys after RoPE).
+  The host binds past and present of a layer to the same memory: ONNX Runtime's ScatterElements skips its copy when
+  input and output are one buffer, so a step writes only its new keys and values (no per-step copy of the cache).
+  Attention reads all max_seq positions; the mask hides the ones after past_seq + seq (zeros in a fresh buffer).
 Weights are fp16 initializers followed by Cast to float32; all compute is float32.
 Verification: onnx.checker; if onnxruntime is importable, ORT vs PyTorch logits (max abs diff), and greedy
 decoding with the KV cache vs. full forward (tokens must be identical). Fails loudly (exit 1) if off.
@@ -67,15 +71,19 @@ def build(model: LM):
         ms = g.op("ReduceMean", [g.op("Mul", [x, x])], axes=[-1], keepdims=1)
         return g.op("Mul", [g.op("Div", [x, g.op("Sqrt", [g.op("Add", [ms, eps])])]), w])
 
-    # shapes / mask [B,1,1,T,S]
+    # shapes / mask [B,1,1,T,M] over the whole cache (M = max_seq)
     T = g.op("Gather", [g.op("Shape", ["input_ids"]), i64("idx1", 1)], axis=0)
     S = g.op("Gather", [g.op("Shape", ["attention_mask"]), g.inits[-1].name], axis=0)
+    M = g.op("Gather", [g.op("Shape", ["past_key_values.0.key"]), i64("idx2", 2)], axis=0)   # max_seq
     zero, one = i64("zero", 0), i64("one", 1)
-    qpos = g.op("Add", [g.op("Range", [zero, T, one]), g.op("Sub", [S, T])])           # [T]
-    kpos = g.op("Range", [zero, S, one])                                                # [S]
-    causal = g.op("LessOrEqual", [g.op("Unsqueeze", [kpos, i64("axes_0", [0])]), g.op("Unsqueeze", [qpos, ax_m1])])  # [T,S]
-    real = g.op("Unsqueeze", [g.op("Equal", ["attention_mask", one]), ax_1])            # [B,1,S]
-    ok = g.op("And", [causal, real])                                                    # [B,T,S]
+    past_len = g.op("Sub", [S, T])
+    qpos = g.op("Add", [g.op("Range", [zero, T, one]), past_len])                        # [T]
+    kpos = g.op("Range", [zero, M, one])                                                # [M]
+    causal = g.op("LessOrEqual", [g.op("Unsqueeze", [kpos, i64("axes_0", [0])]), g.op("Unsqueeze", [qpos, ax_m1])])  # [T,M]
+    pads = g.op("Concat", [i64("pads_head", [0, 0, 0]), g.op("Unsqueeze", [g.op("Sub", [M, S]), i64("axes_0b", [0])])], axis=0)
+    am_full = g.op("Pad", ["attention_mask", pads, zero])                               # [B,M], 0 after S
+    real = g.op("Unsqueeze", [g.op("Equal", [am_full, one]), ax_1])                     # [B,1,M]
+    ok = g.op("And", [causal, real])                                                    # [B,T,M]
     mask = g.op("Unsqueeze", [g.op("Where", [ok, g.const("mask_zero", np.array(0.0, np.float32)),
                                               g.const("mask_neg", np.array(-1e9, np.float32))]), ax_12])
 
@@ -101,6 +109,12 @@ def build(model: LM):
     shp_o = i64("shape_out", [0, 0, H * hd])
     scale = g.const("attn_scale", np.array(1.0 / math.sqrt(hd), np.float32))
 
+    # where this step's keys and values go in the cache: positions past_len + t, as ScatterElements indices
+    # [B, kv_heads, T, hd] (broadcast from [1, 1, T, 1])
+    write_at = g.op("Unsqueeze", [qpos, i64("axes_0_1_3", [0, 1, 3])])
+    write_shape = g.op("Concat", [g.op("Shape", ["input_ids"]), i64("kv_hd", [KV, hd])], axis=0)     # [B, T, KV, hd]
+    write_idx = g.op("Expand", [write_at, g.op("Gather", [write_shape, i64("perm_bkth", [0, 2, 1, 3])], axis=0)])
+
     embed = g.weight("embed", model.embed.weight)
     x = g.op("Gather", [embed, "input_ids"], axis=0)
     inputs = [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
@@ -109,15 +123,15 @@ def build(model: LM):
     outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "seq", c.vocab_size])]
     for L, b in enumerate(model.blocks):
         pk, pv = f"past_key_values.{L}.key", f"past_key_values.{L}.value"
-        inputs += [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", KV, "past_seq", hd]) for n in (pk, pv)]
+        inputs += [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", KV, "max_seq", hd]) for n in (pk, pv)]
         h = rmsnorm(x, g.weight(f"l{L}.attn_norm", b.attn_norm.weight))
         proj = lambda w, name: g.op("MatMul", [h, g.weight(f"l{L}.{name}", w.weight.t())])  # noqa: E731
         q = rope(g.op("Transpose", [g.op("Reshape", [proj(b.wq, "wq"), shp_q])], perm=[0, 2, 1, 3]))
         k = rope(g.op("Transpose", [g.op("Reshape", [proj(b.wk, "wk"), shp_kv])], perm=[0, 2, 1, 3]))
         v = g.op("Transpose", [g.op("Reshape", [proj(b.wv, "wv"), shp_kv])], perm=[0, 2, 1, 3])
-        g.nodes.append(helper.make_node("Concat", [pk, k], [f"present.{L}.key"], axis=2, name=f"present_k_{L}"))
-        g.nodes.append(helper.make_node("Concat", [pv, v], [f"present.{L}.value"], axis=2, name=f"present_v_{L}"))
-        outputs += [helper.make_tensor_value_info(f"present.{L}.{n}", TensorProto.FLOAT, ["batch", KV, "total_seq", hd])
+        g.nodes.append(helper.make_node("ScatterElements", [pk, write_idx, k], [f"present.{L}.key"], axis=2, name=f"present_k_{L}"))
+        g.nodes.append(helper.make_node("ScatterElements", [pv, write_idx, v], [f"present.{L}.value"], axis=2, name=f"present_v_{L}"))
+        outputs += [helper.make_tensor_value_info(f"present.{L}.{n}", TensorProto.FLOAT, ["batch", KV, "max_seq", hd])
                     for n in ("key", "value")]
         qg = g.op("Reshape", [q, shp_qg])                                                   # [B,KV,g,T,hd]
         kt = g.op("Transpose", [g.op("Unsqueeze", [f"present.{L}.key", ax_2])], perm=[0, 1, 2, 4, 3])  # [B,KV,1,hd,S]
@@ -189,16 +203,18 @@ def verify(model, onnx_path, val, report):
         out = sess.run(None, feed)
         return out[0], [(out[1 + 2 * L], out[2 + 2 * L]) for L in range(c.n_layer)]
 
-    empty = [(np.zeros((2, c.n_kv_head, 0, c.head_dim), np.float32),) * 2 for _ in range(c.n_layer)]
-    logits, _ = run(ids, am, pos, empty)
+    def empty(max_seq):
+        return [(np.zeros((2, c.n_kv_head, max_seq, c.head_dim), np.float32),) * 2 for _ in range(c.n_layer)]
+
+    steps = 12
+    logits, _ = run(ids, am, pos, empty(T + steps))
     d = float(np.abs(logits - ref.numpy())[am.astype(bool)].max())
     report["ort_vs_torch_logits_max_abs_diff"] = d
     print(f"ORT vs PyTorch logits (real positions, left-padded batch of 2): max abs diff {d:.2e}")
     ok &= d < 2e-3
-    # greedy decode with the cache vs. full forward each step
-    steps = 12
+    # greedy decode with the cache (one buffer of T + steps positions, present fed back as past) vs. full forward
     cur_ids, cur_am = ids.copy(), am.copy()
-    lg, past = run(ids, am, pos, empty)
+    lg, past = run(ids, am, pos, empty(T + steps))
     cache_tokens = []
     for s in range(steps):
         nxt = lg[:, -1].argmax(-1)
@@ -209,7 +225,7 @@ def verify(model, onnx_path, val, report):
     full_tokens = []
     for s in range(steps):
         p = np.clip(np.cumsum(cur_ids * 0 + cur_am[:, :cur_ids.shape[1]], 1) - 1, 0, None)
-        lg2, _ = run(cur_ids, cur_am[:, :cur_ids.shape[1]], p, empty)
+        lg2, _ = run(cur_ids, cur_am[:, :cur_ids.shape[1]], p, empty(cur_ids.shape[1]))
         nxt = lg2[:, -1].argmax(-1)
         full_tokens.append(nxt)
         cur_ids = np.concatenate([cur_ids, nxt[:, None]], 1)
@@ -283,9 +299,12 @@ def main():
                      "history": ck["history"]},
         "data": data,
         "onnx": {"opset": 17, "weights": "fp16 initializers + Cast to float32, compute float32",
-                 "attention": "Q [B,H,T,hd] -> [B,kvH,group,T,hd]; K present -> [B,kvH,1,hd,S]; "
-                              "MatMul, Mul by 1/sqrt(hd) (after the MatMul), Add mask [B,1,1,T,S] "
-                              "(0 or -1e9), Softmax(-1), MatMul V [B,kvH,1,S,hd]",
+                 "attention": "Q [B,H,T,hd] -> [B,kvH,group,T,hd]; K present -> [B,kvH,1,hd,M]; "
+                              "MatMul, Mul by 1/sqrt(hd) (after the MatMul), Add mask [B,1,1,T,M] "
+                              "(0 or -1e9), Softmax(-1), MatMul V [B,kvH,1,M,hd]; M = max_seq (the cache buffer)",
+                 "kv_cache": "past_key_values.N.* and present.N.* are the whole buffer [B,kvH,max_seq,hd]; the step's "
+                             "keys/values are written at positions past_seq.. by ScatterElements (axis 2); bind past "
+                             "and present to the same memory and ONNX Runtime writes in place",
                  "inputs": [i.name for i in m.graph.input], "outputs": [o.name for o in m.graph.output],
                  "position_ids": "host computes them: cumsum(attention_mask)-1 (clamped at 0) for left padding",
                  "eot_token_id": data["special_tokens"]["<|endoftext|>"]},

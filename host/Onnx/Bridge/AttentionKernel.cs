@@ -22,7 +22,10 @@ internal sealed class AttentionKernel(IAttention attention, string description, 
         var mask = context.Input(3);
         var (packed, batch, heads, kvHeads, queryLength, keyLength, headSize) = AttentionNodeSizes.Read(query, value, node);
         var bounds = MaskReader.Read(mask, batch, queryLength, keyLength);
-        var shape = new AttentionShape(heads, kvHeads, headSize, node.Scale > 0 ? node.Scale : 1f / MathF.Sqrt(headSize), node.Causal || bounds.Causal, node.Layer);
+        var shape = new AttentionShape(heads, kvHeads, headSize, node.Scale > 0 ? node.Scale : 1f / MathF.Sqrt(headSize), node.Causal || bounds.Causal, node.Layer)
+        {
+            CausalOffset = bounds.CausalOffset,
+        };
 
         var queryShape = new TensorShape(batch, heads, queryLength, headSize);
         var kvShape = new TensorShape(batch, kvHeads, keyLength, headSize);

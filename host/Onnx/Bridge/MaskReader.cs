@@ -7,7 +7,8 @@ namespace Sieve.Host.Onnx.Bridge;
 /// mask is causal. Supported: none; int32 key lengths [B]; a key-padding mask broadcast over heads and queries
 /// ([B, S], [B, 1, S], [B, 1, 1, S], ...), additive float (0 kept, below −1000 masked), 0/1 integer or boolean; an
 /// additive float mask per query ([B, T, S], [B, 1, T, S], [B, 1, 1, T, S]) that is key padding, optionally intersected
-/// with a causal mask whose queries follow a KV cache (query i of T sees keys up to i + S − T). The valid keys of a
+/// with a causal mask whose queries follow a KV cache (query i of T sees keys up to i + S − T, or, in a cache buffer
+/// longer than its filled keys, up to i + E − T where E is the rows' common end of valid keys). The valid keys of a
 /// row must be contiguous (left and right padding); anything else (attention biases, holes, other structures) is
 /// refused with a message rather than computed wrongly. A per-query mask is checked in full (vectorized, a few
 /// milliseconds for 8 × 1000 × 1000), so a wrong guess is impossible.
@@ -76,25 +77,32 @@ internal static class MaskReader
         {
             (starts[b], ends[b]) = Window(mask.Slice(((b * queries) + queries - 1) * keys, keys));
         }
-        foreach (var causal in (ReadOnlySpan<bool>)[true, false])
+        if (Matches(mask, starts, ends, queries, keys, keys - queries, causal: true, out _))
         {
-            if (Matches(mask, starts, ends, queries, keys, causal, out _))
-            {
-                return new KeyBounds(starts, ends, causal);
-            }
+            return new KeyBounds(starts, ends, true);
         }
-        Matches(mask, starts, ends, queries, keys, causal: false, out var why);
+        // An in-place cache: the filled keys end at E < S and the queries are the last of them.
+        var filled = ends.Max();
+        if (filled < keys && Matches(mask, starts, ends, queries, keys, filled - queries, causal: true, out _))
+        {
+            return new KeyBounds(starts, ends, true) { CausalOffset = filled - queries };
+        }
+        if (Matches(mask, starts, ends, queries, keys, 0, causal: false, out _))
+        {
+            return new KeyBounds(starts, ends, false);
+        }
+        Matches(mask, starts, ends, queries, keys, 0, causal: false, out var why);
         throw new NotSupportedException($"the mask is neither key padding nor causal with key padding: {why}; attention biases are not supported");
     }
 
-    private static bool Matches(ReadOnlySpan<float> mask, int[] starts, int[] ends, int queries, int keys, bool causal, out string why)
+    private static bool Matches(ReadOnlySpan<float> mask, int[] starts, int[] ends, int queries, int keys, int offset, bool causal, out string why)
     {
         for (var b = 0; b < starts.Length; b++)
         {
             for (var i = 0; i < queries; i++)
             {
                 var row = mask.Slice(((b * queries) + i) * keys, keys);
-                var end = causal ? Math.Min(ends[b], i + 1 + keys - queries) : ends[b];
+                var end = causal ? Math.Min(ends[b], i + 1 + offset) : ends[b];
                 var start = Math.Min(starts[b], Math.Max(0, end));
                 end = Math.Max(start, end);
                 if (!AllMasked(row[..start]) || !AllKept(row[start..end]) || !AllMasked(row[end..]))

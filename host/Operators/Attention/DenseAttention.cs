@@ -35,7 +35,7 @@ internal sealed class DenseAttention(DenseAttentionOptions options, IGpuDevice? 
         ReadOnlySpan<int> keyStarts, ReadOnlySpan<int> keyEnds, TensorView<float> output, OperatorRunContext context)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        var dims = AttentionDims.Of(query, key);
+        var dims = AttentionDims.Of(query, key, shape);
         MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, keyStarts.ToArray(), keyEnds.ToArray(),
             shape.Scale, shape.Causal, options.QueryBlock - options.QueryBlock % AttentionTile.Rows, MultiHeadAttention.AllKeys);
     }
@@ -50,7 +50,7 @@ internal sealed class DenseAttention(DenseAttentionOptions options, IGpuDevice? 
             return;
         }
         var gpuAttention = _gpu?.Value ?? throw new NotSupportedException("attention/dense got device tensors but the host offers no GPU device service.");
-        gpuAttention.Compute(AttentionDims.Of(query, key), shape.Scale, shape.Causal, query.Address, key.Address, value.Address, output.Address,
+        gpuAttention.Compute(AttentionDims.Of(query, key, shape), shape.Scale, shape.Causal, query.Address, key.Address, value.Address, output.Address,
             keyStarts.Address, keyEnds.Address);
     }
 }

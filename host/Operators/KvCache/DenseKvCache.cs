@@ -3,10 +3,9 @@ using Sieve.Abstractions;
 namespace Sieve.Host.Operators.KvCache;
 
 /// <summary>
-/// <c>kv-cache/dense</c>, the reference: every key and value in float32. Each layer and part has two buffers of the
-/// batch's maximum size, allocated once; a step reads the past from one and the model writes the present into the
-/// other, and <see cref="IKvCacheBuffer.Advance"/> swaps them. The host copies nothing; the model's own graph
-/// concatenates past and new tokens into the present (see docs/generation.md).
+/// <c>kv-cache/dense</c>, the reference: every key and value in float32, one zeroed buffer of the batch's maximum size
+/// per layer and part, allocated once. The model reads and writes it in place (its <c>past_key_values</c> input and
+/// <c>present</c> output are bound to the same memory; see docs/generation.md): a step copies nothing.
 /// </summary>
 internal sealed class DenseKvCache : IKvCache
 {
@@ -24,24 +23,17 @@ internal sealed class DenseKvCache : IKvCache
 
     private sealed class Buffer : IKvCacheBuffer
     {
-        private readonly float[][] _front;
-        private readonly float[][] _back;
-        private readonly int _rows;
-        private readonly int _headSize;
-        private int _stepCount = -1;
+        private readonly float[][] _layers;
 
         public Buffer(int layers, int rows, int maxLength, int headSize)
         {
-            _rows = rows;
-            _headSize = headSize;
             MaxLength = maxLength;
             var size = checked(rows * maxLength * headSize);
-            _front = new float[layers * 2][];
-            _back = new float[layers * 2][];
-            for (var i = 0; i < _front.Length; i++)
+            _layers = new float[layers * 2][];
+            for (var i = 0; i < _layers.Length; i++)
             {
-                _front[i] = GC.AllocateUninitializedArray<float>(size, pinned: true);
-                _back[i] = GC.AllocateUninitializedArray<float>(size, pinned: true);
+                // Zeroed: positions not yet written are masked, but must not hold NaN (0 · NaN is NaN).
+                _layers[i] = GC.AllocateArray<float>(size, pinned: true);
             }
         }
 
@@ -49,39 +41,16 @@ internal sealed class DenseKvCache : IKvCache
 
         public int MaxLength { get; }
 
-        public Memory<float> Past(int layer, KvPart part) => _front[Slot(layer, part)].AsMemory(0, _rows * Length * _headSize);
-
-        public Memory<float> Present(int layer, KvPart part, int count)
-        {
-            Check(count);
-            _stepCount = count;
-            return _back[Slot(layer, part)].AsMemory(0, _rows * (Length + count) * _headSize);
-        }
+        public Memory<float> Layer(int layer, KvPart part) => _layers[layer * 2 + (int)part];
 
         public void Advance(int count)
-        {
-            Check(count);
-            if (_stepCount != count)
-            {
-                throw new InvalidOperationException($"Advance({count}) after a step of {_stepCount} tokens.");
-            }
-            for (var i = 0; i < _front.Length; i++)
-            {
-                (_front[i], _back[i]) = (_back[i], _front[i]);
-            }
-            Length += count;
-            _stepCount = -1;
-        }
-
-        private void Check(int count)
         {
             if (count < 1 || Length + count > MaxLength)
             {
                 throw new InvalidOperationException($"A step of {count} tokens after {Length} exceeds the cache's {MaxLength}.");
             }
+            Length += count;
         }
-
-        private static int Slot(int layer, KvPart part) => layer * 2 + (int)part;
 
         public void Dispose()
         {

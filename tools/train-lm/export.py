@@ -271,15 +271,16 @@ def main():
 
     data = json.load(open(os.path.join(a.data, "data.json")))
     c = model.c
+    trained = Config(**ck["config"])     # as trained (the exported model runs with dropout off)
     args = ck.get("args", {})
     manifest = {
         "name": "sieve-lm",
         "recipe": {"architecture": "decoder-only transformer: RoPE (rotate-half), grouped-query attention, "
                                    "RMSNorm (pre-norm), SwiGLU MLP, tied input/output embeddings, no biases",
-                   "config": c.to_dict(), "head_dim": c.head_dim, "parameters": model.n_params(),
+                   "config": trained.to_dict(), "head_dim": c.head_dim, "parameters": model.n_params(),
                    "train_context": args.get("ctx"),
                    "context_stages": args.get("ctx_stages", "") + " (CTX:UNTIL_FRACTION of training time; then train_context)",
-                   "dropout": {"residual_and_mlp": c.dropout, "attention": c.attention_dropout},
+                   "dropout": {"residual_and_mlp": trained.dropout, "attention": trained.attention_dropout},
                    "optimizer": "AdamW(0.9, 0.95), grad clip 1.0",
                    "lr": args.get("lr"), "weight_decay": args.get("wd"), "warmup_steps": args.get("warmup"),
                    "schedule": "linear warmup, cosine over training time to min_lr_frac*lr",

@@ -16,8 +16,10 @@ public interface IKvCache
     /// <param name="keyValueHeads">Key/value heads per layer.</param>
     /// <param name="maxLength">Maximum tokens per sequence (prompt plus generated).</param>
     /// <param name="headSize">Size of one head.</param>
+    /// <param name="device">Where the model runs: the buffers live there, so a step copies nothing between host and GPU.</param>
     /// <returns>A cache owned by the caller, who disposes it when the batch ends.</returns>
-    IKvCacheBuffer Allocate(int layers, int batch, int keyValueHeads, int maxLength, int headSize);
+    /// <exception cref="NotSupportedException">The implementation cannot keep a cache on <paramref name="device"/>.</exception>
+    IKvCacheBuffer Allocate(int layers, int batch, int keyValueHeads, int maxLength, int headSize, DeviceKind device = DeviceKind.Cpu);
 }
 
 /// <summary>
@@ -36,12 +38,16 @@ public interface IKvCacheBuffer : IDisposable
     /// <summary>The most tokens the cache can hold.</summary>
     int MaxLength { get; }
 
+    /// <summary>Where <see cref="Layer"/>'s memory lives.</summary>
+    DeviceKind Device { get; }
+
     /// <summary>
     /// One layer's keys or values: [batch, keyValueHeads, <see cref="MaxLength"/>, headSize], of which the first
     /// <see cref="Length"/> positions are filled. Positions never written hold finite values (the model's mask hides
-    /// them, but NaN would survive a masked product). Owned by the cache; the same memory for the whole batch.
+    /// them, but NaN would survive a masked product). Owned by the cache; the same memory for the whole batch: a host
+    /// view on the CPU, a device view on CUDA.
     /// </summary>
-    Memory<float> Layer(int layer, KvPart part);
+    TensorView<float> Layer(int layer, KvPart part);
 
     /// <summary>Ends a step that wrote <paramref name="count"/> new positions: <see cref="Length"/> grows by it.</summary>
     /// <exception cref="InvalidOperationException">The count is below 1 or the cache would exceed <see cref="MaxLength"/>.</exception>

@@ -89,7 +89,7 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
                 ? lengthText.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList()
                 : [];
             var passkey = evaluation.Passkey(Path.Combine(folder, "eval", "passkey.jsonl.gz"), commandLine.IntFlag("--per-cell", 0), lengths, Console.Error);
-            var (claimedPerplexity, claimedPasskey) = LmManifest.Claims(Path.Combine(folder, "manifest.json"));
+            var (claimedPerplexity, claimedPasskey) = LmManifest.Claims(Path.Combine(folder, "manifest.json"), passkey);
             var report = new LmReport(modelName, model.OperatorSummary, MachineDescription.Describe(), perplexity, passkey, claimedPerplexity, claimedPasskey);
             Console.Out.Write(report.Table());
             Console.Out.WriteLine(report.Json());

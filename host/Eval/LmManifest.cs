@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Sieve.Host.Eval;
@@ -5,7 +6,12 @@ namespace Sieve.Host.Eval;
 /// <summary>Reads what a model's <c>manifest.json</c> claims (held-out perplexity by context, pass-key accuracy).</summary>
 internal static class LmManifest
 {
-    public static (Dictionary<int, double> Perplexity, double? PasskeyAccuracy) Claims(string path)
+    /// <summary>
+    /// The manifest's perplexity per context and its pass-key accuracy over the same (length, depth) cells as
+    /// <paramref name="evaluated"/> (its own figure may include lengths beyond the context, which the host skips);
+    /// null when the manifest lacks a cell.
+    /// </summary>
+    public static (Dictionary<int, double> Perplexity, double? PasskeyAccuracy) Claims(string path, IReadOnlyList<PasskeyCell> evaluated)
     {
         var perplexity = new Dictionary<int, double>();
         if (!File.Exists(path))
@@ -24,7 +30,19 @@ internal static class LmManifest
                 perplexity[entry.GetProperty("context").GetInt32()] = entry.GetProperty("perplexity").GetDouble();
             }
         }
-        double? passkey = eval.TryGetProperty("passkey", out var pass) && pass.TryGetProperty("accuracy", out var accuracy) ? accuracy.GetDouble() : null;
-        return (perplexity, passkey);
+        if (!eval.TryGetProperty("passkey", out var passkey) || !passkey.TryGetProperty("by_length_at_depth", out var cells) || evaluated.Count == 0)
+        {
+            return (perplexity, null);
+        }
+        double correct = 0;
+        foreach (var cell in evaluated)
+        {
+            if (!cells.TryGetProperty(string.Create(CultureInfo.InvariantCulture, $"{cell.Length}@{cell.Depth}"), out var accuracy))
+            {
+                return (perplexity, null);
+            }
+            correct += accuracy.GetDouble() * cell.Count;
+        }
+        return (perplexity, correct / evaluated.Sum(c => c.Count));
     }
 }

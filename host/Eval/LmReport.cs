@@ -49,7 +49,7 @@ internal sealed record LmReport(
                 text.AppendLine(CultureInfo.InvariantCulture, $" {(double)row.Sum(c => c.Correct) / row.Sum(c => c.Count),5:F2}");
             }
             var claimed = ManifestPasskeyAccuracy is { } accuracy ? accuracy.ToString("F3", CultureInfo.InvariantCulture) : "-";
-            text.AppendLine(CultureInfo.InvariantCulture, $"overall {PasskeyAccuracy:F3} over {Passkey.Sum(c => c.Count)} prompts (manifest: {claimed})");
+            text.AppendLine(CultureInfo.InvariantCulture, $"overall {PasskeyAccuracy:F3} over {Passkey.Sum(c => c.Count)} prompts (manifest, same cells: {claimed})");
         }
         return text.ToString();
     }

@@ -15,6 +15,7 @@ internal sealed class CausalLm : IDisposable
 {
     private readonly ModelSession _model;
     private readonly RunOptions _runOptions = new();
+    private OrtMemoryInfo? _cudaMemory;
     private readonly string[] _pastKeys, _pastValues, _presentKeys, _presentValues;
 
     public CausalLm(ModelSession model, string path, int context)
@@ -68,6 +69,9 @@ internal sealed class CausalLm : IDisposable
     /// <summary>The most tokens a sequence may hold (prompt plus generated).</summary>
     public int Context { get; }
 
+    /// <summary>Where the session runs; the KV cache is allocated there.</summary>
+    public DeviceKind Device => _model.Device;
+
     /// <summary>Which implementation fills each slot.</summary>
     public string OperatorSummary => _model.OperatorSummary;
 
@@ -93,13 +97,16 @@ internal sealed class CausalLm : IDisposable
             Bind(values, v => binding.BindInput("input_ids", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ids.AsMemory(0, batch * count), [batch, count]));
             Bind(values, v => binding.BindInput("position_ids", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, positions.AsMemory(0, batch * count), [batch, count]));
             Bind(values, v => binding.BindInput("attention_mask", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, batch * (past + count)), [batch, past + count]));
-            long[] cacheShape = [batch, KeyValueHeads, cache.MaxLength, HeadSize];
+            if (cache.Device != Device)
+            {
+                throw new InvalidOperationException($"The KV cache is on {cache.Device} but the model runs on {Device}.");
+            }
             for (var layer = 0; layer < Layers; layer++)
             {
                 // One OrtValue per buffer, bound as the input and as the output: the graph's scatter then writes in place.
-                var keys = Bind(values, v => binding.BindInput(_pastKeys[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Layer(layer, KvPart.Key), cacheShape));
+                var keys = Bind(values, v => binding.BindInput(_pastKeys[layer], v), CacheValue(cache.Layer(layer, KvPart.Key)));
                 binding.BindOutput(_presentKeys[layer], keys);
-                var vals = Bind(values, v => binding.BindInput(_pastValues[layer], v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, cache.Layer(layer, KvPart.Value), cacheShape));
+                var vals = Bind(values, v => binding.BindInput(_pastValues[layer], v), CacheValue(cache.Layer(layer, KvPart.Value)));
                 binding.BindOutput(_presentValues[layer], vals);
             }
             Bind(values, v => binding.BindOutput("logits", v),
@@ -115,6 +122,19 @@ internal sealed class CausalLm : IDisposable
         }
     }
 
+    /// <summary>An ORT tensor over one cache buffer, host or device memory (on CUDA: in the primary context ORT uses too).</summary>
+    private OrtValue CacheValue(TensorView<float> buffer)
+    {
+        var shape = buffer.Shape.Dimensions.ToArray();
+        if (buffer.Device == DeviceKind.Cpu)
+        {
+            return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.Memory, shape);
+        }
+        _cudaMemory ??= new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, _model.Execution.Gpu!.Ordinal, OrtMemType.Default);
+        return OrtValue.CreateTensorValueWithData(_cudaMemory, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, shape,
+            checked((nint)buffer.Address.Value), buffer.Shape.ElementCount * sizeof(float));
+    }
+
     private static OrtValue Bind(List<OrtValue> values, Action<OrtValue> bind, OrtValue value)
     {
         values.Add(value);
@@ -128,6 +148,7 @@ internal sealed class CausalLm : IDisposable
     public void Dispose()
     {
         _runOptions.Dispose();
+        _cudaMemory?.Dispose();
         _model.Dispose();
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Sieve.Abstractions;
+using Sieve.Host.Device;
 using Sieve.Host.Onnx.Bridge;
 
 namespace Sieve.Host.Onnx;
@@ -15,9 +16,10 @@ internal sealed class ModelSession : IDisposable
 
     private readonly DeviceKind _device;
 
-    public ModelSession(InferenceSession session, CustomOpDomain? domain, IReadOnlyList<object> operators, string operatorSummary, DeviceKind device)
+    public ModelSession(InferenceSession session, CustomOpDomain? domain, IReadOnlyList<object> operators, string operatorSummary, ExecutionDevice device)
     {
-        _device = device;
+        Execution = device;
+        _device = device.Kind;
         Session = session;
         _domain = domain;
         _operators = operators;
@@ -28,6 +30,9 @@ internal sealed class ModelSession : IDisposable
 
     /// <summary>Where the session runs.</summary>
     public DeviceKind Device => _device;
+
+    /// <summary>The device the session runs on, with its GPU when on CUDA.</summary>
+    public ExecutionDevice Execution { get; }
 
     /// <summary>Which implementation fills each slot, e.g. <c>attention=dense (built-in), 6 nodes</c>.</summary>
     public string OperatorSummary { get; }

@@ -24,7 +24,7 @@ internal static class ModelSessionFactory
         var device = services.GetService(typeof(ExecutionDevice)) as ExecutionDevice ?? ExecutionDevice.Cpu;
         if (attention is null)
         {
-            return new ModelSession(OnnxSessionFactory.Create(path, setting, device), null, [], "attention=model's own graph", device.Kind);
+            return new ModelSession(OnnxSessionFactory.Create(path, setting, device), null, [], "attention=model's own graph", device);
         }
         var model = OnnxModelFile.Read(path);
         var (matches, unsupported) = AttentionFinder.Find(model);
@@ -52,7 +52,7 @@ internal static class ModelSessionFactory
         {
             var session = OnnxSessionFactory.Create(rewritten, path, setting, device, domain.AddTo);
             return new ModelSession(session, domain, [implementation],
-                $"attention={attention.Implementation.Name} ({attention.Implementation.Origin}) on {matches.Count} nodes", device.Kind);
+                $"attention={attention.Implementation.Name} ({attention.Implementation.Origin}) on {matches.Count} nodes", device);
         }
         catch
         {

@@ -14,7 +14,7 @@ internal static class BuiltInOperators
         var registry = new OperatorRegistry(Origin);
         registry.Add<IAttention, DenseAttentionOptions>(DenseAttention.Name, (options, services) =>
             new DenseAttention(options, services.GetService(typeof(IGpuDevice)) as IGpuDevice));
-        registry.Add<IKvCache, DenseKvCacheOptions>(DenseKvCache.Name, (_, _) => new DenseKvCache());
+        registry.Add<IKvCache, DenseKvCacheOptions>(DenseKvCache.Name, (_, services) => new DenseKvCache(services.GetService(typeof(IGpuDevice)) as IGpuDevice));
         return registry.Added;
     }
 }

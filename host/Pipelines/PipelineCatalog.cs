@@ -117,7 +117,7 @@ internal static class PipelineCatalog
 
     /// <summary>The chosen KV cache, or the built-in dense one when none is chosen.</summary>
     public static IKvCache KvCache(BoundOperator? choice, IServiceProvider services) =>
-        choice is null ? new DenseKvCache() : (IKvCache)choice.Create(services);
+        choice is null ? new DenseKvCache(services.GetService(typeof(IGpuDevice)) as IGpuDevice) : (IKvCache)choice.Create(services);
 
     /// <summary>Loads a configured causal LM and its tokenizer, with <paramref name="attention"/> substituted if given.</summary>
     public static (CausalLm Model, LmTokenizer Tokenizer) LoadCausalLm(SieveOptions options, ConfigPaths paths, string modelName,

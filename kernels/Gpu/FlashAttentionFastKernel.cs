@@ -67,7 +67,7 @@ public static class FlashAttentionFastKernel
         var kvHead = head / (p.QueryHeads / p.KeyValueHeads);
         var start = IntrinsicMath.Max(0, keyStarts[batch]);
         var end = IntrinsicMath.Min(p.KeyLength, keyEnds[batch]);
-        var offset = p.KeyLength - p.QueryLength;
+        var offset = p.CausalOffset;
         var firstQuery = queryTile * GpuTile.Rows;
         var validQueries = IntrinsicMath.Min(GpuTile.Rows, p.QueryLength - firstQuery);
         var visibleEnd = p.Causal != 0 ? IntrinsicMath.Min(end, firstQuery + validQueries + offset) : end;

@@ -29,10 +29,6 @@ public sealed class GpuDenseAttention(IGpuDevice device, bool fast = false)
         {
             return $"head size {dims.HeadSize} is outside the GPU kernel's range 1–{GpuTile.MaxHeadSize}";
         }
-        if (!dims.QueriesAreLastKeys)
-        {
-            return "a causal offset other than keyLength − queryLength (an in-place KV cache longer than its filled keys) is not supported on the GPU";
-        }
         if (fast && !FlashAttentionFastKernel.SupportsHeadSize(dims.HeadSize))
         {
             return $"head size {dims.HeadSize} is not one of the fast GPU kernel's 4, 8, 16, 32, 64, 128";
@@ -92,7 +88,7 @@ public sealed class GpuDenseAttention(IGpuDevice device, bool fast = false)
         var qElements = (long)dims.Batch * dims.QueryHeads * dims.QueryLength * dims.HeadSize;
         var kvElements = (long)dims.Batch * dims.KeyValueHeads * dims.KeyLength * dims.HeadSize;
         var parameters = new FlashAttentionParameters(dims.Batch, dims.QueryHeads, dims.KeyValueHeads, dims.QueryLength, dims.KeyLength,
-            dims.HeadSize, scale, causal ? 1 : 0, tiles);
+            dims.HeadSize, scale, causal ? 1 : 0, tiles, dims.CausalOffset);
         var arguments = new KernelArguments()
             .View<float>(query, qElements)
             .View<float>(key, kvElements)

@@ -22,6 +22,10 @@ public sealed class GpuDenseAttentionHalf(IGpuDevice device)
         {
             return $"every size must be positive (got {dims})";
         }
+        if (!dims.QueriesAreLastKeys)
+        {
+            return "a causal offset other than keyLength − queryLength is not supported by the fp16 kernel";
+        }
         if (dims.QueryHeads % dims.KeyValueHeads != 0)
         {
             return $"{dims.QueryHeads} query heads are not a multiple of {dims.KeyValueHeads} key/value heads";

@@ -69,7 +69,7 @@ internal static class MaskReader
     /// A float mask [B, T, S]: each row's window is read from its last query (which sees every valid key under a causal
     /// mask), then every query of the row is checked against the causal hypothesis, else against plain key padding.
     /// </summary>
-    private static KeyBounds PerQuery(ReadOnlySpan<float> mask, int batch, int queries, int keys)
+    public static KeyBounds PerQuery(ReadOnlySpan<float> mask, int batch, int queries, int keys)
     {
         var starts = new int[batch];
         var ends = new int[batch];

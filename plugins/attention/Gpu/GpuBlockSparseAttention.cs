@@ -89,6 +89,11 @@ public sealed class GpuBlockSparseAttention
             _attention.Compute(dims, scale, causal, query, key, value, output, keyStarts, keyEnds);
             return;
         }
+        if (causal && !dims.QueriesAreLastKeys)
+        {
+            throw new NotSupportedException("GPU block-sparse attention: a causal offset other than keyLength − queryLength (an in-place KV cache " +
+                "longer than its filled keys) is not supported by the block selection kernels; the dense path below DenseBelow keys supports it.");
+        }
         var plan = Plan.Of(dims, _options, causal);
         using var compressed = _device.Allocate(plan.CompressedElements * sizeof(float));
         using var scores = _device.Allocate(plan.ScoreElements * sizeof(float));

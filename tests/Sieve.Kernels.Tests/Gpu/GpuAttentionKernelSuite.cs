@@ -80,6 +80,20 @@ public abstract class GpuAttentionKernelSuite : IDisposable
     }
 
     [Fact]
+    public void Compute_CacheBufferLongerThanItsFilledKeys_MatchesNaiveAttentionOverTheFilledKeys()
+    {
+        // An in-place KV cache of 100 positions, 77 filled, the last 9 by this step's queries; rows left-padded.
+        var dims = new AttentionDims(2, 4, 2, 9, 100, 16) { QueryPosition = 77 - 9 };
+        var (q, k, v) = Inputs(dims, 51);
+        int[] starts = [0, 6], ends = [77, 77];
+
+        var actual = Run(dims, 0.25f, true, q, k, v, starts, ends, null);
+
+        AssertClose(NaiveAttention.Compute(q, k, v, dims, starts, ends, 0.25f, true), actual);
+        Assert.NotEqual(NaiveAttention.Compute(q, k, v, dims with { QueryPosition = null }, starts, ends, 0.25f, true), actual);
+    }
+
+    [Fact]
     public void Compute_EmptyBlockLists_GivesZeros()
     {
         var dims = new AttentionDims(1, 2, 2, 70, 70, 8);

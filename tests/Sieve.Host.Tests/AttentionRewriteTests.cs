@@ -128,15 +128,16 @@ public class AttentionRewriteTests
         using var folder = new TempFolder();
         var relu = TinyModels.Single(new NodeProto { OpType = "Relu", Input = { "x" }, Output = { "y" } },
             [TinyModels.Tensor("x", DataType.Float, 4)], [TinyModels.Tensor("y", DataType.Float, 4)], ("", 17));
-        var packed = TinyModels.Single(new NodeProto { OpType = "Attention", Domain = "com.microsoft", Name = "fused", Input = { "x", "w" }, Output = { "y" }, Attribute = { TinyModels.Int("num_heads", 2) } },
-            [TinyModels.Tensor("x", DataType.Float, 1, 4, 8), TinyModels.Tensor("w", DataType.Float, 8, 24)], [TinyModels.Tensor("y", DataType.Float, 1, 4, 8)], ("", 17), ("com.microsoft", 1));
+        var withPast = TinyModels.Single(new NodeProto { OpType = "Attention", Domain = "com.microsoft", Name = "fused", Input = { "x", "w", "", "", "past" }, Output = { "y" }, Attribute = { TinyModels.Int("num_heads", 2) } },
+            [TinyModels.Tensor("x", DataType.Float, 1, 4, 8), TinyModels.Tensor("w", DataType.Float, 8, 24), TinyModels.Tensor("past", DataType.Float, 2, 1, 2, 3, 4)],
+            [TinyModels.Tensor("y", DataType.Float, 1, 4, 8)], ("", 17), ("com.microsoft", 1));
         var dense = OperatorBinder.Standalone(new PluginCatalog(folder.File("no-plugins")), OperatorSlots.Attention, "dense", new Dictionary<string, string>());
 
         var none = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(relu, folder, "relu.onnx"), "Sieve:Models:relu:Path", dense, EmptyServices.Instance));
         Assert.Contains("attention/dense is selected but no attention in the model can be replaced. Found no MatMul-Softmax-MatMul pattern", none.Message, StringComparison.Ordinal);
         Assert.Contains("(Sieve:Models:relu:Path)", none.Message, StringComparison.Ordinal);
 
-        var unsupported = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(packed, folder, "packed.onnx"), "test", dense, EmptyServices.Instance));
-        Assert.Contains("Found: com.microsoft::Attention 'fused': com.microsoft::Attention is not substituted yet", unsupported.Message, StringComparison.Ordinal);
+        var unsupported = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(withPast, folder, "past.onnx"), "test", dense, EmptyServices.Instance));
+        Assert.Contains("Found: com.microsoft::Attention 'fused': past, past_sequence_length and present (a KV cache inside the node) are not supported.", unsupported.Message, StringComparison.Ordinal);
     }
 }

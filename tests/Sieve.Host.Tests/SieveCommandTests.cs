@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Sieve.Abstractions;
+using Sieve.Host.Onnx.Proto;
 using Sieve.Host.Tests.Testing;
+using DataType = Sieve.Host.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace Sieve.Host.Tests;
 
@@ -300,6 +302,29 @@ public class SieveCommandTests
         var again = SieveProcess.Run("inspect", folder.File("rewritten.onnx"), "--config", config);
         Assert.Contains("  ai.sieve::Attention: 6", again.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Softmax", again.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_ContribAttentionModel_ListsTheFusedNodeItReplacesAndTheOneItRefuses()
+    {
+        using var folder = new TempFolder();
+        NodeProto Fused(string name, params string[] inputs) =>
+            new() { OpType = "Attention", Domain = "com.microsoft", Name = name, Input = { inputs }, Output = { name + "_y" }, Attribute = { TinyModels.Int("num_heads", 2) } };
+        var model = TinyModels.Single(Fused("self", "x", "w", "b", "mask"),
+            [TinyModels.Tensor("x", DataType.Float, 2, 7, 16), TinyModels.Tensor("mask", DataType.Int32, 2), TinyModels.Tensor("past", DataType.Float, 2, 2, 2, 3, 8)],
+            [TinyModels.Tensor("self_y", DataType.Float, 2, 7, 16), TinyModels.Tensor("cached_y", DataType.Float, 2, 7, 16)], ("", 17), ("com.microsoft", 1));
+        model.Graph.Node.Add(Fused("cached", "x", "w", "b", "", "past"));
+        model.Graph.Initializer.Add(TinyModels.Initializer("w", new float[16 * 48], 16, 48));
+        model.Graph.Initializer.Add(TinyModels.Initializer("b", new float[48], 48));
+
+        var result = SieveProcess.Run("inspect", TinyModels.Save(model, folder, "fused.onnx"), "--config", TestConfig.Write(folder, TestConfig.Sieve()));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("  com.microsoft::Attention: 2", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Slot attention: 1 node groups would be replaced by ai.sieve::Attention", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("layer 0: com.microsoft::Attention [self] inserted MatMul", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("heads 2, kv heads 2, head size 8, scale 1/sqrt(head size), not causal, mask mask", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("not replaceable: com.microsoft::Attention 'cached': past, past_sequence_length and present (a KV cache inside the node) are not supported",
+            result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

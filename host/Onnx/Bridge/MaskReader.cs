@@ -61,9 +61,23 @@ internal static class MaskReader
         {
             return PerQuery(m.Span<float>(), batch, queries, keys);
         }
-        throw new NotSupportedException($"mask shape [{string.Join(", ", m.Shape)}] is neither a key-padding mask [batch, (1, 1,) keys] nor an additive " +
-            $"mask [batch, (1, 1,) queries, keys] for batch {batch}, {queries} queries and {keys} keys");
+        if (m.Shape.Length == 1)
+        {
+            throw new NotSupportedException($"a 1-D mask [{m.Shape[0]}] ({ElementTypeName(m.ElementType)}) is not int32 key lengths [batch] for batch {batch}; " +
+                "end and start positions ([2·batch]) and other 1-D forms are not supported");
+        }
+        throw new NotSupportedException($"mask [{string.Join(", ", m.Shape)}] ({ElementTypeName(m.ElementType)}) is neither int32 key lengths [batch], a key-padding " +
+            $"mask [batch, (1, 1,) keys] nor an additive float mask [batch, (1, 1,) queries, keys] for batch {batch}, {queries} queries and {keys} keys");
     }
+
+    private static string ElementTypeName(int type) => type switch
+    {
+        Float => "float",
+        Int32 => "int32",
+        Int64 => "int64",
+        Bool => "bool",
+        _ => $"element type {type}",
+    };
 
     /// <summary>
     /// A float mask [B, T, S]: each row's window is read from its last query (which sees every valid key under a causal

@@ -6,10 +6,14 @@ namespace Sieve.Host.Onnx.Rewriting;
 /// <summary>
 /// Finds the attentions of a graph that <c>ai.sieve::Attention</c> can replace, in graph order (the order gives the
 /// layer index): the exporter pattern MatMul(Q, Kᵀ) → Div/Mul by a constant → Add(mask) → Softmax → MatMul(V);
-/// <c>com.microsoft::MultiHeadAttention</c>; and ONNX <c>Attention</c> (opset 23+), each without a past KV cache.
-/// Attention nodes it cannot replace are reported with the reason.
+/// <c>com.microsoft::MultiHeadAttention</c>; ONNX <c>Attention</c> (opset 23+); and the fused
+/// <c>com.microsoft::Attention</c>, whose Q/K/V projection moves into MatMul → Add → Split nodes inserted before the new
+/// node (see <c>AttentionFinder.ContribAttention.cs</c> for what it refuses); each without a past KV cache. Attention
+/// nodes it cannot replace (<c>com.microsoft::GroupQueryAttention</c>, <c>SparseAttention</c>,
+/// <c>PackedMultiHeadAttention</c>, <c>PagedAttention</c>, and the supported kinds with a past, bias or other inputs the
+/// kernel lacks) are reported with the reason.
 /// </summary>
-internal static class AttentionFinder
+internal static partial class AttentionFinder
 {
     public static (List<AttentionMatch> Matches, List<UnsupportedAttention> Unsupported) Find(ModelProto model)
     {
@@ -26,7 +30,8 @@ internal static class AttentionFinder
                 ("", "Softmax") => ExporterPattern(index, node, layer, defaultOpset),
                 ("com.microsoft", "MultiHeadAttention") => MultiHeadAttention(node, layer, out reason),
                 ("" or "ai.onnx", "Attention") => OnnxAttention(node, layer, out reason),
-                ("com.microsoft", "Attention" or "GroupQueryAttention" or "SparseAttention" or "PackedMultiHeadAttention" or "PagedAttention") =>
+                ("com.microsoft", "Attention") => ContribAttention(index, node, layer, defaultOpset, out reason),
+                ("com.microsoft", "GroupQueryAttention" or "SparseAttention" or "PackedMultiHeadAttention" or "PagedAttention") =>
                     Refuse($"com.microsoft::{node.OpType} is not substituted yet (its projections, rotary embedding or KV cache live inside the node)", out reason),
                 _ => null,
             };

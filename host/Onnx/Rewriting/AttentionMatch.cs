@@ -7,6 +7,9 @@ namespace Sieve.Host.Onnx.Rewriting;
 /// One attention the rewriter can replace: the nodes it covers, its inputs and output, and the new node's attributes.
 /// <paramref name="KeyTranspose"/>: the exporter's Transpose(0, 2, 3, 1) that makes Kᵀ and feeds only this attention;
 /// the rewriter changes it to (0, 2, 1, 3) so the key arrives as [B, H, T, D] with no extra copy.
+/// <paramref name="Prelude"/>: new nodes the rewriter inserts, in order, just before the new node, e.g. the MatMul →
+/// Add → Split that take over the Q/K/V projection of a fused <c>com.microsoft::Attention</c>; they produce query, key
+/// and value from tensors that exist before <paramref name="Nodes"/>.
 /// </summary>
 internal sealed record AttentionMatch(
     string Pattern,
@@ -17,10 +20,12 @@ internal sealed record AttentionMatch(
     string? Mask,
     string Output,
     AttentionNodeAttributes Attributes,
-    NodeProto? KeyTranspose = null)
+    NodeProto? KeyTranspose = null,
+    IReadOnlyList<NodeProto>? Prelude = null)
 {
     public string Describe() =>
         $"layer {Attributes.Layer}: {Pattern} [{string.Join(", ", Nodes.Select(n => n.Name.Length > 0 ? n.Name : n.OpType))}] " +
+        (Prelude is { Count: > 0 } ? $"inserted {string.Join(" → ", Prelude.Select(n => n.OpType))}, " : "") +
         $"heads {Known(Attributes.QueryHeads)}, kv heads {Known(Attributes.KeyValueHeads)}, head size {Known(Attributes.HeadSize)}, " +
         $"scale {(Attributes.Scale > 0 ? Attributes.Scale.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "1/sqrt(head size)")}, " +
         $"{(Attributes.Causal ? "causal" : "not causal")}, mask {(Mask is null ? "none" : Mask)}";

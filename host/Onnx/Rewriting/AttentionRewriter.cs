@@ -3,7 +3,10 @@ using Sieve.Host.Onnx.Proto;
 
 namespace Sieve.Host.Onnx.Rewriting;
 
-/// <summary>Replaces each matched attention with one <c>ai.sieve::Attention</c> node, in a copy of the model.</summary>
+/// <summary>
+/// Replaces each matched attention with one <c>ai.sieve::Attention</c> node, preceded by the match's inserted nodes if
+/// any, in a copy of the model.
+/// </summary>
 internal static class AttentionRewriter
 {
     public const long DomainVersion = 1;
@@ -13,7 +16,7 @@ internal static class AttentionRewriter
         var rewritten = model.Clone();
         var graph = rewritten.Graph;
         var original = model.Graph.Node;
-        var replaced = new Dictionary<int, NodeProto>();
+        var replaced = new Dictionary<int, List<NodeProto>>();
         var removed = new HashSet<int>();
         var keyTransposes = new Dictionary<int, NodeProto>();
         foreach (var match in matches)
@@ -29,13 +32,17 @@ internal static class AttentionRewriter
             }
             var positions = match.Nodes.Select(n => original.IndexOf(n)).ToList();
             removed.UnionWith(positions);
-            // The last node of the pattern comes after every input the pattern reads.
-            replaced[positions.Max()] = CreateNode(match);
+            // The last node of the pattern comes after every input the pattern reads; inserted nodes go just before the new one.
+            replaced[positions.Max()] = [.. (match.Prelude ?? []).Select(n => n.Clone()), CreateNode(match)];
         }
         graph.Node.Clear();
         for (var i = 0; i < original.Count; i++)
         {
-            if (replaced.TryGetValue(i, out var node) || keyTransposes.TryGetValue(i, out node))
+            if (replaced.TryGetValue(i, out var nodes))
+            {
+                graph.Node.Add(nodes);
+            }
+            else if (keyTransposes.TryGetValue(i, out var node))
             {
                 graph.Node.Add(node);
             }

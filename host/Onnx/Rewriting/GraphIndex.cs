@@ -9,6 +9,7 @@ internal sealed class GraphIndex
     private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<NodeProto>> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ValueInfoProto> _declared = new(StringComparer.Ordinal);
     private readonly HashSet<string> _graphOutputs;
 
     public GraphIndex(GraphProto graph)
@@ -33,6 +34,10 @@ internal sealed class GraphIndex
         {
             _initializers[initializer.Name] = initializer;
         }
+        foreach (var info in graph.Input.Concat(graph.ValueInfo).Concat(graph.Output))
+        {
+            _declared.TryAdd(info.Name, info);
+        }
         _graphOutputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
     }
 
@@ -52,6 +57,21 @@ internal sealed class GraphIndex
         var proto = _initializers.GetValueOrDefault(tensor)
             ?? (Producer(tensor) is { OpType: "Constant" } constant ? constant.Attribute.FirstOrDefault(a => a.Name == "value")?.T : null);
         return proto is null ? null : Values(proto);
+    }
+
+    /// <summary>
+    /// A tensor's declared dimensions (initializer, graph input or output, value_info), −1 where a dimension is symbolic
+    /// or missing; null when its rank is not declared.
+    /// </summary>
+    public long[]? Shape(string tensor)
+    {
+        if (_initializers.TryGetValue(tensor, out var initializer))
+        {
+            return [.. initializer.Dims];
+        }
+        return _declared.GetValueOrDefault(tensor)?.Type?.TensorType?.Shape is { } shape
+            ? [.. shape.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : -1)]
+            : null;
     }
 
     private static double[]? Values(TensorProto tensor)

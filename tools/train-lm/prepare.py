@@ -44,6 +44,7 @@ FOOTNOTE = re.compile(r"\s*\[\d+[.:]\d+[^\]]*\]")
 TAG = re.compile(r"<[^>]*>")
 VERSE = re.compile(r"^\s*(?P<book>[^:\n]+?) (?P<ch>\d+):(?P<v>\d+): ?(?P<text>.*)$")
 GLOSSARY = "The following words used in the World English Bible"
+BOILERPLATE_REPEATS = 500
 
 
 def bible_docs(module):
@@ -78,6 +79,30 @@ def bible_docs(module):
             cur.append(line)
         else:
             pending.append(line)
+    # diatheke also repeats the Psalm 151 postscript ("This Psalm is a genuine one of David ...") as a line after every
+    # verse of the books that follow it (~4,500 times a translation): a continuation line seen more than
+    # BOILERPLATE_REPEATS times is boilerplate, kept once. (Real refrains, e.g. Psalm 136's, repeat a few dozen times.)
+    def shape(line):      # the line without tags and bracketed notes (the repeats carry the note of the verse they precede)
+        return re.sub(r"\s+", " ", re.sub(r"\[[^\]]*\]", "", TAG.sub("", line))).strip()
+
+    seen = Counter(shape(line) for chapters in books.values() for verses in chapters.values()
+                   for v in verses if not isinstance(v, str) for line in v[1:])
+    boilerplate = {line for line, n in seen.items() if line and n > BOILERPLATE_REPEATS}
+    kept_once = set()
+    for chapters in books.values():
+        for verses in chapters.values():
+            for v in verses:
+                if isinstance(v, str):
+                    continue
+                rest = []
+                for line in v[1:]:
+                    key = shape(line)
+                    if key in boilerplate:
+                        if key in kept_once:
+                            continue
+                        kept_once.add(key)
+                    rest.append(line)
+                v[1:] = rest
     docs = {}
     for book in order:
         parts = [book, ""]
@@ -154,6 +179,9 @@ def main():
     ap.add_argument("--npm-dir", default="/tmp/train-lm-npm")
     ap.add_argument("--vocab", type=int, default=8192)
     ap.add_argument("--small", action="store_true", help="tiny subset for a quick local test")
+    ap.add_argument("--tokenizer", default=None,
+                    help="reuse this tokenizer folder (vocab.json, merges.txt, tokenizer_config.json) instead of training one, "
+                         "so ids stay those of a shipped model")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     os.makedirs(args.npm_dir, exist_ok=True)
@@ -192,13 +220,18 @@ def main():
     print(f"text: train {sum(map(len, train_docs))/1e6:.1f} MB in {len(train_docs)} docs, "
           f"val {sum(map(len, val_docs))/1e6:.2f} MB in {len(val_docs)} docs ({time.time()-t0:.0f}s)", flush=True)
 
-    # --- tokenizer, trained on the training split only
-    wc = Counter()
-    for d in train_docs:
-        wc.update(bpe.pretokenize(d))
-    print(f"{len(wc)} distinct pre-tokens; training BPE ...", flush=True)
-    vocab, merges = bpe.train(wc, args.vocab, [bpe.EOT])
-    tok = bpe.Tokenizer(vocab, merges, [bpe.EOT])
+    # --- tokenizer, trained on the training split only (or reused)
+    if args.tokenizer:
+        tok = bpe.Tokenizer.load(args.tokenizer)
+        vocab, merges = tok.vocab, tok.merges
+        print(f"tokenizer reused from {args.tokenizer}", flush=True)
+    else:
+        wc = Counter()
+        for d in train_docs:
+            wc.update(bpe.pretokenize(d))
+        print(f"{len(wc)} distinct pre-tokens; training BPE ...", flush=True)
+        vocab, merges = bpe.train(wc, args.vocab, [bpe.EOT])
+        tok = bpe.Tokenizer(vocab, merges, [bpe.EOT])
     tok.save(os.path.join(args.out, "tokenizer"))
     print(f"vocab {len(vocab)} ({len(merges)} merges) ({time.time()-t0:.0f}s)", flush=True)
 

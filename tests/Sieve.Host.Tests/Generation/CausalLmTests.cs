@@ -26,7 +26,7 @@ public class CausalLmTests
         model.Run([.. prompt.Select(t => (long)t)], [.. Enumerable.Range(0, prompt.Length).Select(p => (long)p)], [.. Enumerable.Repeat(1L, prompt.Length)],
             1, prompt.Length, cache, logits);
         cache.Advance(prompt.Length);
-        var afterPrefill = keys.ToArray();
+        var afterPrefill = keys.Span.ToArray();
 
         model.Run([42], [prompt.Length], [.. Enumerable.Repeat(1L, prompt.Length + 1)], 1, 1, cache, logits);
 

@@ -1,5 +1,6 @@
 using Sieve.Abstractions;
 using Sieve.Host.Operators.KvCache;
+using Sieve.Testing.Gpu;
 
 namespace Sieve.Host.Tests.Generation;
 
@@ -10,8 +11,10 @@ public class DenseKvCacheTests
     {
         using var buffer = new DenseKvCache().Allocate(layers: 2, batch: 3, keyValueHeads: 2, maxLength: 4, headSize: 2);
         var values = buffer.Layer(1, KvPart.Value);
-        Assert.Equal(3 * 2 * 4 * 2, values.Length);
-        Assert.All(values.ToArray(), v => Assert.Equal(0f, v));
+        Assert.Equal(DeviceKind.Cpu, buffer.Device);
+        Assert.Equal(new TensorShape(3, 2, 4, 2), values.Shape);
+        Assert.Equal(3 * 2 * 4 * 2, values.Span.Length);
+        Assert.All(values.Span.ToArray(), v => Assert.Equal(0f, v));
         values.Span[5] = 7;
 
         buffer.Advance(3);
@@ -21,6 +24,33 @@ public class DenseKvCacheTests
         Assert.True(buffer.Layer(1, KvPart.Value).Span.Overlaps(values.Span));
         Assert.False(buffer.Layer(1, KvPart.Key).Span.Overlaps(values.Span));
         Assert.False(buffer.Layer(0, KvPart.Value).Span.Overlaps(values.Span));
+    }
+
+    [Fact]
+    public void Allocate_OnCuda_GivesZeroedDeviceBuffersOnePerLayerAndPart()
+    {
+        using var gpu = new CpuAcceleratorDevice();
+        using var buffer = new DenseKvCache(gpu).Allocate(layers: 2, batch: 2, keyValueHeads: 1, maxLength: 5, headSize: 4, DeviceKind.Cuda);
+
+        Assert.Equal(DeviceKind.Cuda, buffer.Device);
+        var addresses = new HashSet<ulong>();
+        for (var layer = 0; layer < 2; layer++)
+        {
+            foreach (var part in new[] { KvPart.Key, KvPart.Value })
+            {
+                var view = buffer.Layer(layer, part);
+                Assert.Equal(DeviceKind.Cuda, view.Device);
+                Assert.Equal(new TensorShape(2, 1, 5, 4), view.Shape);
+                Assert.All(CpuAcceleratorDevice.Download<float>(view.Address, 40), v => Assert.Equal(0f, v));
+                Assert.True(addresses.Add(view.Address.Value));
+            }
+        }
+    }
+
+    [Fact]
+    public void Allocate_OnCudaWithoutAGpuService_IsRefused()
+    {
+        Assert.Throws<NotSupportedException>(() => new DenseKvCache().Allocate(1, 1, 1, 4, 2, DeviceKind.Cuda));
     }
 
     [Fact]

@@ -90,6 +90,10 @@ internal sealed class CausalLm : IDisposable
         {
             throw new InvalidOperationException($"A step of {count} tokens after {past} exceeds the cache's {cache.MaxLength}.");
         }
+        if (cache.Device != Device)
+        {
+            throw new InvalidOperationException($"The KV cache is on {cache.Device} but the model runs on {Device}.");
+        }
         var values = new List<OrtValue>(6 + Layers * 4);
         try
         {
@@ -97,10 +101,6 @@ internal sealed class CausalLm : IDisposable
             Bind(values, v => binding.BindInput("input_ids", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ids.AsMemory(0, batch * count), [batch, count]));
             Bind(values, v => binding.BindInput("position_ids", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, positions.AsMemory(0, batch * count), [batch, count]));
             Bind(values, v => binding.BindInput("attention_mask", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, batch * (past + count)), [batch, past + count]));
-            if (cache.Device != Device)
-            {
-                throw new InvalidOperationException($"The KV cache is on {cache.Device} but the model runs on {Device}.");
-            }
             for (var layer = 0; layer < Layers; layer++)
             {
                 // One OrtValue per buffer, bound as the input and as the output: the graph's scatter then writes in place.

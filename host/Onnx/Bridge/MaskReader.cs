@@ -81,7 +81,8 @@ internal static class MaskReader
 
     /// <summary>
     /// A float mask [B, T, S]: each row's window is read from its last query (which sees every valid key under a causal
-    /// mask), then every query of the row is checked against the causal hypothesis, else against plain key padding.
+    /// mask), then every query of the row is checked against the causal hypothesis (the queries the last keys, or the
+    /// last of the filled keys when the key axis is a longer cache buffer), else against plain key padding.
     /// </summary>
     public static KeyBounds PerQuery(ReadOnlySpan<float> mask, int batch, int queries, int keys)
     {

@@ -27,7 +27,7 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         if (commandLine.Arguments is not ["embed-fidelity"])
         {
             throw new SieveException("Usage: sieve eval embed-fidelity [--densities 0.25,0.5,0.75] [--block-size 16] [--texts 200] | " +
-                "sieve eval retrieval [--collection DIR] [--docs N] [--queries N] [--head fused|dense] [--terms 32] [--query-terms 16] | " +
+                "sieve eval retrieval [--collection DIR] [--docs N] [--queries N] [--head fused|dense] [--terms 32] [--query-terms 16[,8,...]] | " +
                 "sieve eval lm [--model NAME] [--contexts 1024,4096] [--windows N] [--lengths 512,1024] [--per-cell N]. Evaluations: embed-fidelity, retrieval, lm.");
         }
         var settings = options.Value;
@@ -53,7 +53,7 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         var headOptions = new Dictionary<string, string> { ["TopK"] = commandLine.IntFlag("--terms", 32).ToString(CultureInfo.InvariantCulture) };
         var report = new RetrievalEvaluation(settings, paths, plugins).Run(
             new RetrievalEvaluationSettings(data, model, commandLine.Flags.GetValueOrDefault("--head") ?? "fused", headOptions,
-                commandLine.IntFlag("--query-terms", 16)), Console.Error);
+                commandLine.IntListFlag("--query-terms", [16])), Console.Error);
         Console.Out.Write(report.Table());
         Console.Out.WriteLine(report.Json());
         return ExitCodes.Success;

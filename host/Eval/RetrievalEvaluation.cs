@@ -83,10 +83,10 @@ internal sealed class RetrievalEvaluation(SieveOptions options, ConfigPaths path
                     encoderSeconds, perQueryEncoder, log),
                 Measure("bm25", bm25, bm25Queries, data, settings.K, bm25Seconds, perQueryAnalysis, log),
             };
-            if (settings.QueryTerms > 0)
+            foreach (var terms in settings.QueryTerms.Where(t => t > 0).Distinct().OrderDescending())
             {
-                systems.Insert(1, Measure($"sparse-q{settings.QueryTerms}", sparse, SparseRetriever.FromVectors(queries.Sparse, settings.QueryTerms), data,
-                    settings.K, sparseBuild, sparseEncode, log) with { Description = $"the same index, each query cut to its {settings.QueryTerms} heaviest terms" });
+                systems.Insert(1, Measure($"sparse-q{terms}", sparse, SparseRetriever.FromVectors(queries.Sparse, terms), data,
+                    settings.K, sparseBuild, sparseEncode, log) with { Description = $"the same index, each query cut to its {terms} heaviest terms" });
             }
             var notes = new List<string>
             {

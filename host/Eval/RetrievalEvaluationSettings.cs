@@ -6,5 +6,9 @@ internal sealed record RetrievalEvaluationSettings(
     string Model,
     string Head,
     IReadOnlyDictionary<string, string> HeadOptions,
-    int QueryTerms = 0,
-    int K = 100);
+    IReadOnlyList<int>? QueryTerms = null,
+    int K = 100)
+{
+    /// <summary>Query cuts to measure beside the whole queries (each its own row, <c>sparse-qN</c>).</summary>
+    public IReadOnlyList<int> QueryTerms { get; init; } = QueryTerms ?? [];
+}

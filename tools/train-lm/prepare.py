@@ -47,6 +47,32 @@ GLOSSARY = "The following words used in the World English Bible"
 BOILERPLATE_REPEATS = 500
 
 
+def line_shape(line):
+    """A verse line without tags and bracketed notes (the repeats below carry the note of the verse they precede)."""
+    return re.sub(r"\s+", " ", re.sub(r"\[[^\]]*\]", "", TAG.sub("", line))).strip()
+
+
+def drop_boilerplate(verses):
+    """diatheke also repeats the Psalm 151 postscript ("This Psalm is a genuine one of David ...") as a line after every
+    verse of the books that follow it (~4,500 times a translation): a continuation line seen more than
+    BOILERPLATE_REPEATS times is boilerplate, kept once. (Real refrains, e.g. Psalm 136's, repeat a few dozen times.)
+    verses: lists of a verse's lines, the first the verse text; edited in place."""
+    seen = Counter(line_shape(line) for v in verses for line in v[1:])
+    boilerplate = {line for line, n in seen.items() if line and n > BOILERPLATE_REPEATS}
+    kept_once = set()
+
+    def keep(line):
+        key = line_shape(line)
+        if key in boilerplate:
+            if key in kept_once:
+                return False
+            kept_once.add(key)
+        return True
+
+    for v in verses:
+        v[1:] = [line for line in v[1:] if keep(line)]
+
+
 def bible_docs(module):
     """One document per book: 'Book\n\nChapter 1\n<verses joined by spaces>\n\nChapter 2 ...'."""
     raw = subprocess.run(["diatheke", "-b", module, "-f", "plain", "-o", "f", "-k",
@@ -79,30 +105,8 @@ def bible_docs(module):
             cur.append(line)
         else:
             pending.append(line)
-    # diatheke also repeats the Psalm 151 postscript ("This Psalm is a genuine one of David ...") as a line after every
-    # verse of the books that follow it (~4,500 times a translation): a continuation line seen more than
-    # BOILERPLATE_REPEATS times is boilerplate, kept once. (Real refrains, e.g. Psalm 136's, repeat a few dozen times.)
-    def shape(line):      # the line without tags and bracketed notes (the repeats carry the note of the verse they precede)
-        return re.sub(r"\s+", " ", re.sub(r"\[[^\]]*\]", "", TAG.sub("", line))).strip()
-
-    seen = Counter(shape(line) for chapters in books.values() for verses in chapters.values()
-                   for v in verses if not isinstance(v, str) for line in v[1:])
-    boilerplate = {line for line, n in seen.items() if line and n > BOILERPLATE_REPEATS}
-    kept_once = set()
-    for chapters in books.values():
-        for verses in chapters.values():
-            for v in verses:
-                if isinstance(v, str):
-                    continue
-                rest = []
-                for line in v[1:]:
-                    key = shape(line)
-                    if key in boilerplate:
-                        if key in kept_once:
-                            continue
-                        kept_once.add(key)
-                    rest.append(line)
-                v[1:] = rest
+    drop_boilerplate([v for chapters in books.values() for verses in chapters.values() for v in verses
+                      if not isinstance(v, str)])
     docs = {}
     for book in order:
         parts = [book, ""]

@@ -101,12 +101,13 @@ internal sealed class CausalLm : IDisposable
             Bind(values, v => binding.BindInput("input_ids", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, ids.AsMemory(0, batch * count), [batch, count]));
             Bind(values, v => binding.BindInput("position_ids", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, positions.AsMemory(0, batch * count), [batch, count]));
             Bind(values, v => binding.BindInput("attention_mask", v), OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, mask.AsMemory(0, batch * (past + count)), [batch, past + count]));
+            long[] cacheShape = [batch, KeyValueHeads, cache.MaxLength, HeadSize];
             for (var layer = 0; layer < Layers; layer++)
             {
                 // One OrtValue per buffer, bound as the input and as the output: the graph's scatter then writes in place.
-                var keys = Bind(values, v => binding.BindInput(_pastKeys[layer], v), CacheValue(cache.Layer(layer, KvPart.Key)));
+                var keys = Bind(values, v => binding.BindInput(_pastKeys[layer], v), CacheValue(cache.Layer(layer, KvPart.Key), cacheShape));
                 binding.BindOutput(_presentKeys[layer], keys);
-                var vals = Bind(values, v => binding.BindInput(_pastValues[layer], v), CacheValue(cache.Layer(layer, KvPart.Value)));
+                var vals = Bind(values, v => binding.BindInput(_pastValues[layer], v), CacheValue(cache.Layer(layer, KvPart.Value), cacheShape));
                 binding.BindOutput(_presentValues[layer], vals);
             }
             Bind(values, v => binding.BindOutput("logits", v),
@@ -123,9 +124,8 @@ internal sealed class CausalLm : IDisposable
     }
 
     /// <summary>An ORT tensor over one cache buffer, host or device memory (on CUDA: in the primary context ORT uses too).</summary>
-    private OrtValue CacheValue(TensorView<float> buffer)
+    private OrtValue CacheValue(TensorView<float> buffer, long[] shape)
     {
-        var shape = buffer.Shape.Dimensions.ToArray();
         if (buffer.Device == DeviceKind.Cpu)
         {
             return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.Memory, shape);

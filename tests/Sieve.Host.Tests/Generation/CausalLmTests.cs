@@ -57,27 +57,18 @@ public class CausalLmTests
     /// <summary>The interface of a KV-cache LM whose present is Concat(past, new): present grows by the step.</summary>
     private static ModelProto ConcatenatingLm()
     {
-        static ValueInfoProto Tensor(string name, TensorProto.Types.DataType type, params object[] dims)
-        {
-            var shape = new TensorShapeProto();
-            foreach (var d in dims)
-            {
-                shape.Dim.Add(d is string symbol ? new TensorShapeProto.Types.Dimension { DimParam = symbol } : new TensorShapeProto.Types.Dimension { DimValue = (int)d });
-            }
-            return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
-        }
         const TensorProto.Types.DataType I64 = TensorProto.Types.DataType.Int64, F32 = TensorProto.Types.DataType.Float;
         var graph = new GraphProto { Name = "concat-lm" };
-        graph.Input.Add(Tensor("input_ids", I64, "batch", "seq"));
-        graph.Input.Add(Tensor("attention_mask", I64, "batch", "total_seq"));
-        graph.Input.Add(Tensor("position_ids", I64, "batch", "seq"));
-        graph.Input.Add(Tensor("past_key_values.0.key", F32, "batch", 2, "past_seq", 4));
-        graph.Input.Add(Tensor("past_key_values.0.value", F32, "batch", 2, "past_seq", 4));
-        graph.Input.Add(Tensor("new_keys", F32, "batch", 2, "seq", 4));
-        graph.Input.Add(Tensor("scores", F32, "batch", "seq", 8));
-        graph.Output.Add(Tensor("logits", F32, "batch", "seq", 8));
-        graph.Output.Add(Tensor("present.0.key", F32, "batch", 2, "total_seq", 4));
-        graph.Output.Add(Tensor("present.0.value", F32, "batch", 2, "total_seq", 4));
+        graph.Input.Add(TinyModels.NamedTensor("input_ids", I64, "batch", "seq"));
+        graph.Input.Add(TinyModels.NamedTensor("attention_mask", I64, "batch", "total_seq"));
+        graph.Input.Add(TinyModels.NamedTensor("position_ids", I64, "batch", "seq"));
+        graph.Input.Add(TinyModels.NamedTensor("past_key_values.0.key", F32, "batch", 2, "past_seq", 4));
+        graph.Input.Add(TinyModels.NamedTensor("past_key_values.0.value", F32, "batch", 2, "past_seq", 4));
+        graph.Input.Add(TinyModels.NamedTensor("new_keys", F32, "batch", 2, "seq", 4));
+        graph.Input.Add(TinyModels.NamedTensor("scores", F32, "batch", "seq", 8));
+        graph.Output.Add(TinyModels.NamedTensor("logits", F32, "batch", "seq", 8));
+        graph.Output.Add(TinyModels.NamedTensor("present.0.key", F32, "batch", 2, "total_seq", 4));
+        graph.Output.Add(TinyModels.NamedTensor("present.0.value", F32, "batch", 2, "total_seq", 4));
         graph.Node.Add(new NodeProto { OpType = "Identity", Name = "head", Input = { "scores" }, Output = { "logits" } });
         graph.Node.Add(new NodeProto { OpType = "Concat", Name = "present_k", Input = { "past_key_values.0.key", "new_keys" }, Output = { "present.0.key" }, Attribute = { TinyModels.Int("axis", 2) } });
         graph.Node.Add(new NodeProto { OpType = "Concat", Name = "present_v", Input = { "past_key_values.0.value", "new_keys" }, Output = { "present.0.value" }, Attribute = { TinyModels.Int("axis", 2) } });

@@ -19,6 +19,17 @@ internal static class TinyModels
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
     }
 
+    /// <summary>A tensor's declaration with named symbolic dimensions (a string) beside fixed ones (an int).</summary>
+    public static ValueInfoProto NamedTensor(string name, TensorProto.Types.DataType type, params object[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var d in dims)
+        {
+            shape.Dim.Add(d is string symbol ? new TensorShapeProto.Types.Dimension { DimParam = symbol } : new TensorShapeProto.Types.Dimension { DimValue = (int)d });
+        }
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } } };
+    }
+
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
     public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };

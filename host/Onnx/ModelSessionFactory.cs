@@ -32,7 +32,7 @@ internal static class ModelSessionFactory
         {
             throw new SieveException($"Model {path} ({setting}): {attention} is selected but no attention in the model can be replaced. " +
                 (unsupported.Count == 0
-                    ? "Found no MatMul-Softmax-MatMul pattern, com.microsoft::Attention or MultiHeadAttention node, or ONNX Attention node."
+                    ? "Found no MatMul-Softmax-MatMul pattern, com.microsoft::Attention, MultiHeadAttention or GroupQueryAttention node, or ONNX Attention node."
                     : "Found: " + string.Join("; ", unsupported) + "."));
         }
         var implementation = (IAttention)attention.Create(services);

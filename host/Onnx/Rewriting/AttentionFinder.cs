@@ -8,10 +8,12 @@ namespace Sieve.Host.Onnx.Rewriting;
 /// layer index): the exporter pattern MatMul(Q, Kᵀ) → Div/Mul by a constant → Add(mask) → Softmax → MatMul(V);
 /// <c>com.microsoft::MultiHeadAttention</c>; ONNX <c>Attention</c> (opset 23+); and the fused
 /// <c>com.microsoft::Attention</c>, whose Q/K/V projection moves into MatMul → Add → Split nodes inserted before the new
-/// node (see <c>AttentionFinder.ContribAttention.cs</c> for what it refuses); each without a past KV cache. Attention
-/// nodes it cannot replace (<c>com.microsoft::GroupQueryAttention</c>, <c>SparseAttention</c>,
-/// <c>PackedMultiHeadAttention</c>, <c>PagedAttention</c>, and the supported kinds with a past, bias or other inputs the
-/// kernel lacks) are reported with the reason.
+/// node (see <c>AttentionFinder.ContribAttention.cs</c> for what it refuses); each without a past KV cache. And
+/// <c>com.microsoft::GroupQueryAttention</c>, whose layouts and KV cache (Concat of past and new) move into plain ONNX
+/// nodes around a heads-first node (see <c>AttentionFinder.GroupQueryAttention.cs</c>: no rotary, local window, softcap
+/// or smooth softmax). Attention nodes it cannot replace (<c>SparseAttention</c>, <c>PackedMultiHeadAttention</c>,
+/// <c>PagedAttention</c>, and the supported kinds with a past, bias or other inputs the kernel lacks) are reported with
+/// the reason.
 /// </summary>
 internal static partial class AttentionFinder
 {
@@ -31,7 +33,8 @@ internal static partial class AttentionFinder
                 ("com.microsoft", "MultiHeadAttention") => MultiHeadAttention(node, layer, out reason),
                 ("" or "ai.onnx", "Attention") => OnnxAttention(node, layer, out reason),
                 ("com.microsoft", "Attention") => ContribAttention(index, node, layer, defaultOpset, out reason),
-                ("com.microsoft", "GroupQueryAttention" or "SparseAttention" or "PackedMultiHeadAttention" or "PagedAttention") =>
+                ("com.microsoft", "GroupQueryAttention") => GroupQueryAttention(index, node, layer, defaultOpset, out reason),
+                ("com.microsoft", "SparseAttention" or "PackedMultiHeadAttention" or "PagedAttention") =>
                     Refuse($"com.microsoft::{node.OpType} is not substituted yet (its projections, rotary embedding or KV cache live inside the node)", out reason),
                 _ => null,
             };

@@ -10,6 +10,9 @@ namespace Sieve.Host.Onnx.Rewriting;
 /// <paramref name="Prelude"/>: new nodes the rewriter inserts, in order, just before the new node, e.g. the MatMul →
 /// Add → Split that take over the Q/K/V projection of a fused <c>com.microsoft::Attention</c>; they produce query, key
 /// and value from tensors that exist before <paramref name="Nodes"/>.
+/// <paramref name="Epilogue"/>: new nodes the rewriter inserts, in order, just after the new node, which then writes
+/// <paramref name="Output"/> for them to read, e.g. the Transpose → Reshape that bring a heads-first output back to the
+/// replaced node's [B, S, H·D] output (whose name the last of them takes).
 /// </summary>
 internal sealed record AttentionMatch(
     string Pattern,
@@ -21,11 +24,13 @@ internal sealed record AttentionMatch(
     string Output,
     AttentionNodeAttributes Attributes,
     NodeProto? KeyTranspose = null,
-    IReadOnlyList<NodeProto>? Prelude = null)
+    IReadOnlyList<NodeProto>? Prelude = null,
+    IReadOnlyList<NodeProto>? Epilogue = null)
 {
     public string Describe() =>
         $"layer {Attributes.Layer}: {Pattern} [{string.Join(", ", Nodes.Select(n => n.Name.Length > 0 ? n.Name : n.OpType))}] " +
         (Prelude is { Count: > 0 } ? $"inserted {string.Join(" → ", Prelude.Select(n => n.OpType))}, " : "") +
+        (Epilogue is { Count: > 0 } ? $"then {string.Join(" → ", Epilogue.Select(n => n.OpType))}, " : "") +
         $"heads {Known(Attributes.QueryHeads)}, kv heads {Known(Attributes.KeyValueHeads)}, head size {Known(Attributes.HeadSize)}, " +
         $"scale {(Attributes.Scale > 0 ? Attributes.Scale.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "1/sqrt(head size)")}, " +
         $"{(Attributes.Causal ? "causal" : "not causal")}, mask {(Mask is null ? "none" : Mask)}";

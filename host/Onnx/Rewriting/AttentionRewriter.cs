@@ -4,8 +4,8 @@ using Sieve.Host.Onnx.Proto;
 namespace Sieve.Host.Onnx.Rewriting;
 
 /// <summary>
-/// Replaces each matched attention with one <c>ai.sieve::Attention</c> node, preceded by the match's inserted nodes if
-/// any, in a copy of the model.
+/// Replaces each matched attention with one <c>ai.sieve::Attention</c> node, between the match's inserted nodes if any
+/// (prelude before, epilogue after), in a copy of the model.
 /// </summary>
 internal static class AttentionRewriter
 {
@@ -32,8 +32,8 @@ internal static class AttentionRewriter
             }
             var positions = match.Nodes.Select(n => original.IndexOf(n)).ToList();
             removed.UnionWith(positions);
-            // The last node of the pattern comes after every input the pattern reads; inserted nodes go just before the new one.
-            replaced[positions.Max()] = [.. (match.Prelude ?? []).Select(n => n.Clone()), CreateNode(match)];
+            // The last node of the pattern comes after every input the pattern reads; inserted nodes go just around the new one.
+            replaced[positions.Max()] = [.. (match.Prelude ?? []).Select(n => n.Clone()), CreateNode(match), .. (match.Epilogue ?? []).Select(n => n.Clone())];
         }
         graph.Node.Clear();
         for (var i = 0; i < original.Count; i++)

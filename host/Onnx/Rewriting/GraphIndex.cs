@@ -74,6 +74,16 @@ internal sealed class GraphIndex
             : null;
     }
 
+    /// <summary>A tensor's declared element type (<see cref="TensorProto.Types.DataType"/>), or null when undeclared.</summary>
+    public TensorProto.Types.DataType? ElementType(string tensor)
+    {
+        if (_initializers.TryGetValue(tensor, out var initializer))
+        {
+            return (TensorProto.Types.DataType)initializer.DataType;
+        }
+        return _declared.GetValueOrDefault(tensor)?.Type?.TensorType is { ElemType: > 0 } declared ? (TensorProto.Types.DataType)declared.ElemType : null;
+    }
+
     private static double[]? Values(TensorProto tensor)
     {
         var type = (TensorProto.Types.DataType)tensor.DataType;

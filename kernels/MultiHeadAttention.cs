@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 
 namespace Sieve.Kernels;
 
@@ -91,8 +90,8 @@ public static class MultiHeadAttention
         {
             if (parallel)
             {
-                Parallel.ForEach(Partitioner.Create(0, panels.Length, Math.Max(1, panels.Length / (Environment.ProcessorCount * 4))), r => Transpose(r.Item1, r.Item2));
-                Parallel.ForEach(Partitioner.Create(0, items, Math.Max(1, items / (Environment.ProcessorCount * 4))), r => Run(r.Item1, r.Item2));
+                ParallelWork.ForRanges(panels.Length, Environment.ProcessorCount * 4, Transpose);
+                ParallelWork.ForRanges(items, Environment.ProcessorCount * 4, Run);
             }
             else
             {

@@ -92,7 +92,7 @@ public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IG
     private CompressedKeys[] Compress(ReadOnlyMemory<float> keys, AttentionDims dims, int[] starts, int[] ends)
     {
         var compressed = new CompressedKeys[dims.Batch * dims.KeyValueHeads];
-        Parallel.For(0, compressed.Length, i =>
+        ParallelWork.For(compressed.Length, i =>
         {
             var (start, end) = (starts[i / dims.KeyValueHeads], ends[i / dims.KeyValueHeads]);
             var head = keys.Span.Slice((i * dims.KeyLength + start) * dims.HeadSize, Math.Max(0, end - start) * dims.HeadSize);

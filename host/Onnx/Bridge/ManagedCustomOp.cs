@@ -140,7 +140,9 @@ internal abstract unsafe class ManagedCustomOp : IDisposable
         var target = (OrtKernel)GCHandle.FromIntPtr(kernel).Target!;
         try
         {
-            target.Compute(new OrtKernelContext(context));
+            var kernelContext = new OrtKernelContext(context);
+            using var loops = Kernels.ParallelWork.Use(new OrtIntraOpRunner(kernelContext));
+            target.Compute(kernelContext);
             return 0;
         }
 #pragma warning disable CA1031 // Nothing may cross into native code: report it as ORT's error.

@@ -36,6 +36,14 @@ internal readonly unsafe struct OrtKernelContext(nint context)
         return value == 0 ? null : OrtTensor.Describe(value);
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/>(<paramref name="state"/>, i) for 0 ≤ i &lt; <paramref name="count"/> on the session's
+    /// intra-op thread pool (the calling thread takes part) and returns when all are done.
+    /// </summary>
+    public void ParallelFor(int count, delegate* unmanaged[Cdecl]<nint, nuint, void> body, nint state) =>
+        OrtApiTable.Check(((delegate* unmanaged[Cdecl]<nint, delegate* unmanaged[Cdecl]<nint, nuint, void>, nuint, nuint, nint, nint>)OrtApiTable.Api.KernelContext_ParallelFor)(
+            context, body, (nuint)count, 0, state), "KernelContext_ParallelFor");
+
     /// <summary>Allocates output <paramref name="index"/> with <paramref name="shape"/> on the node's device.</summary>
     public OrtTensor Output(int index, ReadOnlySpan<long> shape)
     {

@@ -24,7 +24,7 @@ internal sealed class AttentionKernel(IAttention attention, string description, 
         var bounds = MaskReader.Read(mask, batch, queryLength, keyLength);
         var shape = new AttentionShape(heads, kvHeads, headSize, node.Scale > 0 ? node.Scale : 1f / MathF.Sqrt(headSize), node.Causal || bounds.Causal, node.Layer)
         {
-            CausalOffset = bounds.CausalOffset,
+            CausalOffset = node.CausalOffsetWith(bounds, queryLength, keyLength),
         };
 
         var queryShape = new TensorShape(batch, heads, queryLength, headSize);

@@ -37,7 +37,7 @@ internal sealed class CudaAttentionKernel(IAttention attention, string descripti
         var shape = new AttentionShape(heads, kvHeads, headSize, node.Scale > 0 ? node.Scale : 1f / MathF.Sqrt(headSize), node.Causal || perQuery?.Causal == true, node.Layer)
         {
             Device = DeviceKind.Cuda,
-            CausalOffset = perQuery?.CausalOffset,
+            CausalOffset = node.CausalOffsetWith(perQuery ?? KeyBounds.None, queryLength, keyLength),
         };
 
         var output = context.Output(0, query.Shape);

@@ -10,6 +10,9 @@ internal sealed record KeyBounds(int[] Starts, int[] Ends, bool Causal)
     /// <summary>Key position of query 0 when it is not S − T; null otherwise.</summary>
     public int? CausalOffset { get; init; }
 
+    /// <summary>No row bounds and not causal (for the offset of a node whose mask says nothing per query).</summary>
+    public static KeyBounds None { get; } = new([], [], false);
+
     /// <summary>Whether some row has padding before its first valid key (left padding).</summary>
     public bool HasStarts => Array.Exists(Starts, s => s != 0);
 }

@@ -6,7 +6,8 @@ namespace Sieve.Host.Onnx.Rewriting;
 /// <summary>
 /// Finds the attentions of a graph that <c>ai.sieve::Attention</c> can replace, in graph order (the order gives the
 /// layer index): the exporter pattern MatMul(Q, Kᵀ) → Div/Mul by a constant → Add(mask) → Softmax → MatMul(V);
-/// <c>com.microsoft::MultiHeadAttention</c>; ONNX <c>Attention</c> (opset 23+); and the fused
+/// <c>com.microsoft::MultiHeadAttention</c>; ONNX <c>Attention</c> (opset 23+, see <c>AttentionFinder.OnnxAttention.cs</c>:
+/// causal top-left, mask brought to [B, H, S, T]); and the fused
 /// <c>com.microsoft::Attention</c>, whose Q/K/V projection moves into MatMul → Add → Split nodes inserted before the new
 /// node (see <c>AttentionFinder.ContribAttention.cs</c> for what it refuses); each without a past KV cache. And
 /// <c>com.microsoft::GroupQueryAttention</c>, whose layouts and KV cache (Concat of past and new) move into plain ONNX
@@ -31,7 +32,7 @@ internal static partial class AttentionFinder
             {
                 ("", "Softmax") => ExporterPattern(index, node, layer, defaultOpset),
                 ("com.microsoft", "MultiHeadAttention") => MultiHeadAttention(node, layer, out reason),
-                ("" or "ai.onnx", "Attention") => OnnxAttention(node, layer, out reason),
+                ("" or "ai.onnx", "Attention") => OnnxAttention(index, node, layer, out reason),
                 ("com.microsoft", "Attention") => ContribAttention(index, node, layer, defaultOpset, out reason),
                 ("com.microsoft", "GroupQueryAttention") => GroupQueryAttention(index, node, layer, defaultOpset, out reason),
                 ("com.microsoft", "SparseAttention" or "PackedMultiHeadAttention" or "PagedAttention") =>
@@ -206,30 +207,5 @@ internal static partial class AttentionFinder
         var causal = (node.Attribute.FirstOrDefault(a => a.Name == "unidirectional")?.I ?? 0) != 0;
         var attributes = new AttentionNodeAttributes(AttentionNodeAttributes.HeadsPacked, false, heads, heads, 0, scale, causal, layer);
         return new AttentionMatch("com.microsoft::MultiHeadAttention", [node], Input(0), Input(1), Input(2), Input(4).Length > 0 ? Input(4) : null, node.Output[0], attributes);
-    }
-
-    private static AttentionMatch? OnnxAttention(NodeProto node, int layer, out string? reason)
-    {
-        reason = null;
-        string Input(int i) => i < node.Input.Count ? node.Input[i] : "";
-        if (Input(4).Length > 0 || Input(5).Length > 0 || Input(6).Length > 0)
-        {
-            return Refuse("past key/value and nonpad_kv_seqlen inputs are not supported", out reason);
-        }
-        if (node.Output.Skip(1).Any(o => o.Length > 0))
-        {
-            return Refuse("present key/value or qk outputs are not supported", out reason);
-        }
-        long Attribute(string name) => node.Attribute.FirstOrDefault(a => a.Name == name)?.I ?? 0;
-        if ((node.Attribute.FirstOrDefault(a => a.Name == "softcap")?.F ?? 0f) != 0f)
-        {
-            return Refuse("softcap is not supported", out reason);
-        }
-        var heads = (int)Attribute("q_num_heads");
-        var kvHeads = (int)Attribute("kv_num_heads");
-        var scale = node.Attribute.FirstOrDefault(a => a.Name == "scale")?.F ?? 0f;
-        var layout = heads > 0 ? AttentionNodeAttributes.HeadsPacked : AttentionNodeAttributes.HeadsFirst;
-        var attributes = new AttentionNodeAttributes(layout, false, heads, kvHeads, 0, scale, Attribute("is_causal") != 0, layer);
-        return new AttentionMatch("Attention (ONNX)", [node], Input(0), Input(1), Input(2), Input(3).Length > 0 ? Input(3) : null, node.Output[0], attributes);
     }
 }

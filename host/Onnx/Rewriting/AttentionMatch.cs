@@ -33,7 +33,7 @@ internal sealed record AttentionMatch(
         (Epilogue is { Count: > 0 } ? $"then {string.Join(" → ", Epilogue.Select(n => n.OpType))}, " : "") +
         $"heads {Known(Attributes.QueryHeads)}, kv heads {Known(Attributes.KeyValueHeads)}, head size {Known(Attributes.HeadSize)}, " +
         $"scale {(Attributes.Scale > 0 ? Attributes.Scale.ToString("G4", System.Globalization.CultureInfo.InvariantCulture) : "1/sqrt(head size)")}, " +
-        $"{(Attributes.Causal ? "causal" : "not causal")}, mask {(Mask is null ? "none" : Mask)}";
+        $"{(!Attributes.Causal ? "not causal" : Attributes.CausalOffset is 0 ? "causal (top-left)" : Attributes.CausalOffset is { } offset ? $"causal (offset {offset})" : "causal")}, mask {(Mask is null ? "none" : Mask)}";
 
     private static string Known(int value) => value > 0 ? value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "(at run time)";
 }

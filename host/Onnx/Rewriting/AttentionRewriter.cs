@@ -102,6 +102,10 @@ internal static class AttentionRewriter
                 Int("layer", a.Layer),
             },
         };
+        if (a.CausalOffset is { } offset)
+        {
+            node.Attribute.Add(Int("causal_offset", offset));
+        }
         if (match.Mask is not null)
         {
             node.Input.Add(match.Mask);

@@ -44,6 +44,8 @@ public static class AttentionTile
         sums.Clear();
         output[..(rows * headSize)].Clear();
         Span<KeyRange> chunk = stackalloc KeyRange[1];
+        // The last tile of a block whose rows are not a multiple of Rows runs the full micro-kernel on zero-padded queries.
+        Span<float> paddedQueries = rows % Rows == 0 ? default : stackalloc float[Rows * headSize];
         foreach (var range in ranges)
         {
             for (var start = range.Start; start < range.End; start += ChunkKeys)
@@ -53,14 +55,20 @@ public static class AttentionTile
                 for (var tile = 0; tile < rows; tile += Rows)
                 {
                     var tileRows = Math.Min(Rows, rows - tile);
+                    scoped var tileQueries = queries.Slice(tile * headSize, tileRows * headSize);
+                    if (tileRows < Rows)
+                    {
+                        tileQueries.CopyTo(paddedQueries);
+                        paddedQueries[tileQueries.Length..].Clear();
+                        tileQueries = paddedQueries;
+                    }
+                    Scores(tileQueries, Rows, keys, chunk, scale, length, scores);
                     var tileScores = scores[..(tileRows * length)];
-                    Scores(queries.Slice(tile * headSize, tileRows * headSize), tileRows, keys, chunk, scale, length, tileScores);
                     for (var r = 0; r < tileRows; r++)
                     {
-                        var row = tileScores.Slice(r * length, length);
-                        MaskCausal(row, chunk, rowLimits[tile + r]);
-                        Rescale(row, ref maxima[tile + r], ref sums[tile + r], output.Slice((tile + r) * headSize, headSize));
+                        MaskCausal(tileScores.Slice(r * length, length), chunk, rowLimits[tile + r]);
                     }
+                    SoftmaxStep(tileScores, tileRows, length, maxima.Slice(tile, tileRows), sums.Slice(tile, tileRows), output.Slice(tile * headSize, tileRows * headSize), headSize);
                     Weighted(tileRows, values, headSize, chunk, length, tileScores, output.Slice(tile * headSize, tileRows * headSize));
                 }
             }
@@ -75,30 +83,101 @@ public static class AttentionTile
     }
 
     /// <summary>
-    /// Online softmax step for one row and one chunk: raises the running maximum if the chunk's is higher (rescaling the
-    /// sum and the accumulated output), then turns the chunk's scores into weights exp(score − maximum).
+    /// Online softmax step for the rows of one tile and one chunk: raises each row's running maximum if the chunk's is
+    /// higher (rescaling its sum and accumulated output), then turns the scores into weights exp(score − maximum) with
+    /// one vectorized Exp over the whole tile (short rows would otherwise pay a call per row and operation).
     /// </summary>
-    private static void Rescale(Span<float> row, ref float maximum, ref float sum, Span<float> accumulated)
+    private static void SoftmaxStep(Span<float> scores, int rows, int length, Span<float> maxima, Span<float> sums, Span<float> accumulated, int headSize)
     {
-        var chunkMaximum = TensorPrimitives.Max(row);
-        if (float.IsNegativeInfinity(chunkMaximum))
+        for (var r = 0; r < rows; r++)
         {
-            row.Clear(); // every key of the chunk is masked for this row
-            return;
-        }
-        if (chunkMaximum > maximum)
-        {
-            if (!float.IsNegativeInfinity(maximum))
+            var row = scores.Slice(r * length, length);
+            var chunkMaximum = Max(row);
+            if (float.IsNegativeInfinity(chunkMaximum))
             {
-                var factor = MathF.Exp(maximum - chunkMaximum);
-                sum *= factor;
-                TensorPrimitives.Multiply(accumulated, factor, accumulated);
+                continue; // every key of the chunk is masked for this row: its scores stay −∞ and their weights 0
             }
-            maximum = chunkMaximum;
+            if (chunkMaximum > maxima[r])
+            {
+                if (!float.IsNegativeInfinity(maxima[r]))
+                {
+                    var factor = MathF.Exp(maxima[r] - chunkMaximum);
+                    sums[r] *= factor;
+                    var rowOutput = accumulated.Slice(r * headSize, headSize);
+                    TensorPrimitives.Multiply(rowOutput, factor, rowOutput);
+                }
+                maxima[r] = chunkMaximum;
+            }
+            Subtract(row, maxima[r]);
         }
-        TensorPrimitives.Subtract(row, maximum, row);
-        TensorPrimitives.Exp(row, row);
-        sum += TensorPrimitives.Sum(row);
+        TensorPrimitives.Exp(scores, scores);
+        for (var r = 0; r < rows; r++)
+        {
+            sums[r] += Sum(scores.Slice(r * length, length));
+        }
+    }
+
+    private static float Max(ReadOnlySpan<float> row)
+    {
+        var i = 0;
+        var maximum = float.NegativeInfinity;
+        if (Vector256.IsHardwareAccelerated && row.Length >= 8)
+        {
+            ref var x = ref MemoryMarshal.GetReference(row);
+            var vector = Vector256.Create(float.NegativeInfinity);
+            for (; i + 8 <= row.Length; i += 8)
+            {
+                vector = Vector256.Max(vector, Vector256.LoadUnsafe(ref x, (nuint)i));
+            }
+            for (var lane = 0; lane < 8; lane++)
+            {
+                maximum = Math.Max(maximum, vector[lane]);
+            }
+        }
+        for (; i < row.Length; i++)
+        {
+            maximum = Math.Max(maximum, row[i]);
+        }
+        return maximum;
+    }
+
+    private static void Subtract(Span<float> row, float value)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var x = ref MemoryMarshal.GetReference(row);
+            var vector = Vector256.Create(value);
+            for (; i + 8 <= row.Length; i += 8)
+            {
+                (Vector256.LoadUnsafe(ref x, (nuint)i) - vector).StoreUnsafe(ref x, (nuint)i);
+            }
+        }
+        for (; i < row.Length; i++)
+        {
+            row[i] -= value;
+        }
+    }
+
+    private static float Sum(ReadOnlySpan<float> row)
+    {
+        var i = 0;
+        var sum = 0f;
+        if (Vector256.IsHardwareAccelerated && row.Length >= 8)
+        {
+            ref var x = ref MemoryMarshal.GetReference(row);
+            var vector = Vector256<float>.Zero;
+            for (; i + 8 <= row.Length; i += 8)
+            {
+                vector += Vector256.LoadUnsafe(ref x, (nuint)i);
+            }
+            sum = Vector256.Sum(vector);
+        }
+        for (; i < row.Length; i++)
+        {
+            sum += row[i];
+        }
+        return sum;
     }
 
     /// <summary>
@@ -112,6 +191,7 @@ public static class AttentionTile
         ref var panel = ref MemoryMarshal.GetReference(keys.Data);
         ref var q = ref MemoryMarshal.GetReference(queries);
         var position = 0;
+        Span<float> lanes = stackalloc float[Rows * 8];
         foreach (var range in ranges)
         {
             var j = range.Start;
@@ -169,6 +249,31 @@ public static class AttentionTile
                     (a1 * scaleVector).CopyTo(scores.Slice(total + position, 8));
                     (a2 * scaleVector).CopyTo(scores.Slice(2 * total + position, 8));
                     (a3 * scaleVector).CopyTo(scores.Slice(3 * total + position, 8));
+                }
+                if (j < range.End && j + 8 <= stride)
+                {
+                    // The last keys, fewer than 8: the panel is readable (zero-padded) to its stride, so compute a
+                    // whole vector and keep the lanes that are keys of the range.
+                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                    for (var d = 0; d < headSize; d++)
+                    {
+                        var k = Vector256.LoadUnsafe(ref panel, (nuint)(d * stride + j));
+                        a0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, d)), k, a0);
+                        a1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, headSize + d)), k, a1);
+                        a2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, 2 * headSize + d)), k, a2);
+                        a3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, 3 * headSize + d)), k, a3);
+                    }
+                    (a0 * scaleVector).CopyTo(lanes);
+                    (a1 * scaleVector).CopyTo(lanes[8..]);
+                    (a2 * scaleVector).CopyTo(lanes[16..]);
+                    (a3 * scaleVector).CopyTo(lanes[24..]);
+                    var count = range.End - j;
+                    for (var r = 0; r < Rows; r++)
+                    {
+                        lanes.Slice(r * 8, count).CopyTo(scores.Slice(r * total + position, count));
+                    }
+                    j += count;
+                    position += count;
                 }
             }
             for (; j < range.End; j++, position++)

@@ -10,7 +10,7 @@ namespace Sieve.Host.Bench;
 
 /// <summary>
 /// Kernel time of <c>attention/dense</c> against <c>attention/block-sparse</c> (when its plugin is found) on random
-/// data, batch 1, at several lengths and head sizes, in one process. Each point: one warm-up, then runs until a second
+/// data, batch 1 (or --batch-size B), at several lengths and head sizes, in one process. Each point: one warm-up, then runs until a second
 /// has passed (at least one, at most 9); the median is reported.
 /// </summary>
 internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCatalog plugins)
@@ -20,19 +20,20 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
         var lengths = IntList("--lengths", [512, 2048, 8192, 32768]);
         var headSizes = IntList("--head-sizes", [32, 64, 128]);
         var heads = commandLine.IntFlag("--heads", 12);
+        var batch = commandLine.IntFlag("--batch-size", 1);
         var density = commandLine.Flags.TryGetValue("--density", out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : 0.25;
         var dense = new DenseAttention(new DenseAttentionOptions());
         var sparse = SparseOrNull(density);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"attention kernels, batch 1, {heads} heads, random N(0,1) data, fp32; block-sparse: {(sparse is null ? "plugin not found" : $"density {density}, block 64, first block + window 1, compression 32/16")}"));
+            $"attention kernels, batch {batch}, {heads} heads, random N(0,1) data, fp32; block-sparse: {(sparse is null ? "plugin not found" : $"density {density}, block 64, first block + window 1, compression 32/16")}"));
         output.WriteLine($"machine: {MachineDescription.Describe()}");
         output.WriteLine("length  head  dense ms (GFLOP/s)      block-sparse ms   speedup");
         // Warm up both paths (JIT tiers, thread pool) before the first timed point.
         var warmShape = new AttentionShape(heads, heads, 64, 0.125f, false, 0);
-        Time(dense, warmShape, RandomInputs(heads, 1024, 64), heads, 1024, 64);
+        Time(dense, warmShape, RandomInputs(1, heads, 1024, 64), 1, heads, 1024, 64);
         if (sparse is not null)
         {
-            Time(sparse, warmShape, RandomInputs(heads, 1024, 64), heads, 1024, 64);
+            Time(sparse, warmShape, RandomInputs(1, heads, 1024, 64), 1, heads, 1024, 64);
         }
         foreach (var length in lengths)
         {
@@ -43,10 +44,10 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
                     return;
                 }
                 var shape = new AttentionShape(heads, heads, headSize, 1f / MathF.Sqrt(headSize), false, 0);
-                var data = RandomInputs(heads, length, headSize);
-                var denseMs = Time(dense, shape, data, heads, length, headSize);
-                var flops = 4.0 * heads * length * (double)length * headSize;
-                var sparseMs = sparse is null ? double.NaN : Time(sparse, shape, data, heads, length, headSize);
+                var data = RandomInputs(batch, heads, length, headSize);
+                var denseMs = Time(dense, shape, data, batch, heads, length, headSize);
+                var flops = 4.0 * batch * heads * length * (double)length * headSize;
+                var sparseMs = sparse is null ? double.NaN : Time(sparse, shape, data, batch, heads, length, headSize);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{length,6}  {headSize,4}  {denseMs,10:F2} ({flops / denseMs / 1e6,6:F1})   {sparseMs,12:F2}   {denseMs / sparseMs,6:F2}x"));
             }
@@ -67,10 +68,10 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
         return (IAttention)OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "block-sparse", options).Create(EmptyServices.Instance);
     }
 
-    private static float[][] RandomInputs(int heads, int length, int headSize)
+    private static float[][] RandomInputs(int batch, int heads, int length, int headSize)
     {
         var random = new Random(1234);
-        var count = heads * length * headSize;
+        var count = batch * heads * length * headSize;
         float[] Next()
         {
             var values = new float[count];
@@ -83,10 +84,10 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
         return [Next(), Next(), Next(), new float[count]];
     }
 
-    private static double Time(IAttention attention, AttentionShape shape, float[][] data, int heads, int length, int headSize)
+    private static double Time(IAttention attention, AttentionShape shape, float[][] data, int batch, int heads, int length, int headSize)
     {
-        var tensorShape = new TensorShape(1, heads, length, headSize);
-        int[] lengths = [length];
+        var tensorShape = new TensorShape(batch, heads, length, headSize);
+        var lengths = Enumerable.Repeat(length, batch).ToArray();
         void Once() => attention.Compute(shape, new TensorView<float>(data[0].AsMemory(), tensorShape), new TensorView<float>(data[1].AsMemory(), tensorShape),
             new TensorView<float>(data[2].AsMemory(), tensorShape), lengths, new TensorView<float>(data[3].AsMemory(), tensorShape), new OperatorRunContext(DeviceKind.Cpu));
         var clock = Stopwatch.StartNew();

@@ -84,8 +84,8 @@ public static class AttentionTile
 
     /// <summary>
     /// Online softmax step for the rows of one tile and one chunk: raises each row's running maximum if the chunk's is
-    /// higher (rescaling its sum and accumulated output), then turns the scores into weights exp(score − maximum) with
-    /// one vectorized Exp over the whole tile (short rows would otherwise pay a call per row and operation).
+    /// higher (rescaling its sum and accumulated output), then turns the scores into weights exp(score − maximum) and
+    /// adds them to the row's sum in the same pass.
     /// </summary>
     private static void SoftmaxStep(Span<float> scores, int rows, int length, Span<float> maxima, Span<float> sums, Span<float> accumulated, int headSize)
     {
@@ -95,7 +95,8 @@ public static class AttentionTile
             var chunkMaximum = Max(row);
             if (float.IsNegativeInfinity(chunkMaximum))
             {
-                continue; // every key of the chunk is masked for this row: its scores stay −∞ and their weights 0
+                row.Clear(); // every key of the chunk is masked for this row
+                continue;
             }
             if (chunkMaximum > maxima[r])
             {
@@ -108,12 +109,7 @@ public static class AttentionTile
                 }
                 maxima[r] = chunkMaximum;
             }
-            Subtract(row, maxima[r]);
-        }
-        TensorPrimitives.Exp(scores, scores);
-        for (var r = 0; r < rows; r++)
-        {
-            sums[r] += Sum(scores.Slice(r * length, length));
+            sums[r] += FastExp.ExpShiftedSum(row, maxima[r]);
         }
     }
 
@@ -139,45 +135,6 @@ public static class AttentionTile
             maximum = Math.Max(maximum, row[i]);
         }
         return maximum;
-    }
-
-    private static void Subtract(Span<float> row, float value)
-    {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref var x = ref MemoryMarshal.GetReference(row);
-            var vector = Vector256.Create(value);
-            for (; i + 8 <= row.Length; i += 8)
-            {
-                (Vector256.LoadUnsafe(ref x, (nuint)i) - vector).StoreUnsafe(ref x, (nuint)i);
-            }
-        }
-        for (; i < row.Length; i++)
-        {
-            row[i] -= value;
-        }
-    }
-
-    private static float Sum(ReadOnlySpan<float> row)
-    {
-        var i = 0;
-        var sum = 0f;
-        if (Vector256.IsHardwareAccelerated && row.Length >= 8)
-        {
-            ref var x = ref MemoryMarshal.GetReference(row);
-            var vector = Vector256<float>.Zero;
-            for (; i + 8 <= row.Length; i += 8)
-            {
-                vector += Vector256.LoadUnsafe(ref x, (nuint)i);
-            }
-            sum = Vector256.Sum(vector);
-        }
-        for (; i < row.Length; i++)
-        {
-            sum += row[i];
-        }
-        return sum;
     }
 
     /// <summary>

@@ -193,37 +193,13 @@ public static class AttentionTile
                 }
                 for (; j + 8 <= range.End; j += 8, position += 8)
                 {
-                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                    for (var d = 0; d < headSize; d++)
-                    {
-                        var k = Vector256.LoadUnsafe(ref panel, (nuint)(d * stride + j));
-                        a0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, d)), k, a0);
-                        a1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, headSize + d)), k, a1);
-                        a2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, 2 * headSize + d)), k, a2);
-                        a3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, 3 * headSize + d)), k, a3);
-                    }
-                    (a0 * scaleVector).CopyTo(scores.Slice(position, 8));
-                    (a1 * scaleVector).CopyTo(scores.Slice(total + position, 8));
-                    (a2 * scaleVector).CopyTo(scores.Slice(2 * total + position, 8));
-                    (a3 * scaleVector).CopyTo(scores.Slice(3 * total + position, 8));
+                    Scores4x8(ref panel, stride, j, ref q, headSize, scaleVector, scores[position..], total);
                 }
                 if (j < range.End && j + 8 <= stride)
                 {
                     // The last keys, fewer than 8: the panel is readable (zero-padded) to its stride, so compute a
                     // whole vector and keep the lanes that are keys of the range.
-                    Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                    for (var d = 0; d < headSize; d++)
-                    {
-                        var k = Vector256.LoadUnsafe(ref panel, (nuint)(d * stride + j));
-                        a0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, d)), k, a0);
-                        a1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, headSize + d)), k, a1);
-                        a2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, 2 * headSize + d)), k, a2);
-                        a3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, 3 * headSize + d)), k, a3);
-                    }
-                    (a0 * scaleVector).CopyTo(lanes);
-                    (a1 * scaleVector).CopyTo(lanes[8..]);
-                    (a2 * scaleVector).CopyTo(lanes[16..]);
-                    (a3 * scaleVector).CopyTo(lanes[24..]);
+                    Scores4x8(ref panel, stride, j, ref q, headSize, scaleVector, lanes, 8);
                     var count = range.End - j;
                     for (var r = 0; r < Rows; r++)
                     {
@@ -246,6 +222,25 @@ public static class AttentionTile
                 }
             }
         }
+    }
+
+    /// <summary>Scaled scores of the 4 query rows at <paramref name="q"/> against keys j..j+7 of the panel, row r written at <paramref name="target"/>[r · <paramref name="targetStride"/>].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scores4x8(ref float panel, int stride, int j, ref float q, int headSize, Vector256<float> scale, Span<float> target, int targetStride)
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (var d = 0; d < headSize; d++)
+        {
+            var k = Vector256.LoadUnsafe(ref panel, (nuint)(d * stride + j));
+            a0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, d)), k, a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, headSize + d)), k, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, 2 * headSize + d)), k, a2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref q, 3 * headSize + d)), k, a3);
+        }
+        (a0 * scale).CopyTo(target[..8]);
+        (a1 * scale).CopyTo(target.Slice(targetStride, 8));
+        (a2 * scale).CopyTo(target.Slice(2 * targetStride, 8));
+        (a3 * scale).CopyTo(target.Slice(3 * targetStride, 8));
     }
 
     private static void MaskCausal(Span<float> row, ReadOnlySpan<KeyRange> ranges, int limit)

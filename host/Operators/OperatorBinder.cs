@@ -114,6 +114,6 @@ internal sealed class OperatorBinder(IConfiguration configuration, PluginCatalog
             }
             return null;
         }
-        return new BoundOperator(implementation, options);
+        return new BoundOperator(implementation, options, Global: section.Path.StartsWith("Sieve:Operators:", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -25,8 +25,9 @@ internal static class PipelineCatalog
     {
         var job = options.Jobs[jobIndex];
         var key = $"Sieve:Jobs:{jobIndex}";
-        var chosen = operators.Bind(jobIndex);
         var usable = UsableSlots(job);
+        // A global selection serves the jobs whose pipeline uses its slot; a job's own selection must be usable there.
+        var chosen = operators.Bind(jobIndex).Where(c => !c.Global || usable.Contains(c.Implementation.Slot)).ToList();
         var unused = chosen.Where(c => !usable.Contains(c.Implementation.Slot)).ToList();
         if (unused.Count > 0)
         {

@@ -173,6 +173,40 @@ public class SieveCommandTests
     }
 
     [Fact]
+    public void Run_GlobalOperatorSelection_ServesTheJobsThatUseTheSlotAndSkipsTheOthers()
+    {
+        using var folder = new TempFolder();
+        var result = RunEmbedAndBm25Jobs(folder, "--set", "Sieve:Operators:attention:Use=dense");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Job embed:", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("attention=dense (built-in) on 6 nodes", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("operators: bm25 (Lucene.Net)", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, File.ReadAllLines(folder.File("out/hits.jsonl")).Length);
+    }
+
+    [Fact]
+    public void Run_JobSelectsAnOperatorItsPipelineCannotUse_NamesTheJobAndSlot()
+    {
+        using var folder = new TempFolder();
+        AssertInvalid(RunEmbedAndBm25Jobs(folder, "--set", "Sieve:Jobs:1:Operators:attention:Use=dense"),
+            "Job bm25 (Sieve:Jobs:1) selects attention/dense, but the search pipeline uses only no slot");
+    }
+
+    /// <summary>An embed job and a BM25 search job (which uses no operator slot) over the same sentences.</summary>
+    private static SieveResult RunEmbedAndBm25Jobs(TempFolder folder, params string[] args)
+    {
+        folder.Write("input.jsonl", Sentences(6));
+        folder.Write("queries.jsonl", TestConfig.Records(("q1", "boats on the sea"), ("q2", "cooking bread")));
+        var bm25 = new System.Text.Json.Nodes.JsonObject
+        {
+            ["Name"] = "bm25", ["Pipeline"] = "search", ["Retriever"] = "bm25", ["Model"] = "minilm",
+            ["Input"] = "queries.jsonl", ["Output"] = "out/hits.jsonl", ["Corpus"] = "input.jsonl", ["TopK"] = 2,
+        };
+        var config = TestConfig.Write(folder, TestConfig.Sieve(jobs: [TestConfig.EmbedJob(), bm25]));
+        return SieveProcess.Run(["run", "--config", config, .. args]);
+    }
+
+    [Fact]
     public void Run_UnknownJob_ListsTheJobs()
     {
         using var folder = new TempFolder();

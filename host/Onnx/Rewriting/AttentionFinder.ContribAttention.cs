@@ -131,15 +131,13 @@ internal static partial class AttentionFinder
             projected += "_biased";
         }
         var (query, key, value) = (prefix + "q", prefix + "k", prefix + "v");
-        var split = new NodeProto { Name = prefix + "qkv_split", OpType = "Split", Input = { projected }, Output = { query, key, value }, Attribute = { IntAttribute("axis", 2) } };
+        var split = new NodeProto { Name = prefix + "qkv_split", OpType = "Split", Input = { projected }, Output = { query, key, value }, Attribute = { OnnxAttributes.Int("axis", 2) } };
         if (opset >= 18)
         {
             // Opset 18 asks for either split sizes or num_outputs; before it, no sizes means equal parts.
-            split.Attribute.Add(IntAttribute("num_outputs", 3));
+            split.Attribute.Add(OnnxAttributes.Int("num_outputs", 3));
         }
         nodes.Add(split);
         return (nodes, query, key, value);
     }
-
-    private static AttributeProto IntAttribute(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 }

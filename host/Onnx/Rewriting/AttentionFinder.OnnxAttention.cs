@@ -89,17 +89,15 @@ internal static partial class AttentionFinder
             prelude.Add(new NodeProto { Name = prefix + name, OpType = opType, Input = { inputs }, Output = { prefix + name }, Attribute = { attributes } });
             return prefix + name;
         }
-        AttributeProto Value(TensorProto tensor) => new() { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor, T = tensor };
-        AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
         if (index.ElementType(mask) == DataType.Bool)
         {
-            var kept = Add("Constant", "kept", [], Value(new TensorProto { DataType = (int)DataType.Float, FloatData = { 0f } }));
-            var masked = Add("Constant", "masked", [], Value(new TensorProto { DataType = (int)DataType.Float, FloatData = { float.NegativeInfinity } }));
+            var kept = Add("Constant", "kept", [], OnnxAttributes.Value(new TensorProto { DataType = (int)DataType.Float, FloatData = { 0f } }));
+            var masked = Add("Constant", "masked", [], OnnxAttributes.Value(new TensorProto { DataType = (int)DataType.Float, FloatData = { float.NegativeInfinity } }));
             mask = Add("Where", "additive", [mask, kept, masked]);
         }
-        var batch = Add("Shape", "batch", [query], Int("start", 0), Int("end", 1));
-        var ones = Add("Constant", "ones", [], Value(new TensorProto { DataType = (int)DataType.Int64, Dims = { 3 }, Int64Data = { 1, 1, 1 } }));
-        var shape = Add("Concat", "shape", [batch, ones], Int("axis", 0));
+        var batch = Add("Shape", "batch", [query], OnnxAttributes.Int("start", 0), OnnxAttributes.Int("end", 1));
+        var ones = Add("Constant", "ones", [], OnnxAttributes.Value(new TensorProto { DataType = (int)DataType.Int64, Dims = { 3 }, Int64Data = { 1, 1, 1 } }));
+        var shape = Add("Concat", "shape", [batch, ones], OnnxAttributes.Int("axis", 0));
         return Add("Expand", "batched", [mask, shape]);
     }
 }

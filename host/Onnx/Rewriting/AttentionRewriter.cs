@@ -92,19 +92,19 @@ internal static class AttentionRewriter
             Output = { match.Output },
             Attribute =
             {
-                new AttributeProto { Name = "layout", Type = AttributeProto.Types.AttributeType.String, S = Google.Protobuf.ByteString.CopyFromUtf8(a.Layout) },
-                Int("key_transposed", a.KeyTransposed ? 1 : 0),
-                Int("num_heads", a.QueryHeads),
-                Int("kv_num_heads", a.KeyValueHeads),
-                Int("head_size", a.HeadSize),
-                new AttributeProto { Name = "scale", Type = AttributeProto.Types.AttributeType.Float, F = a.Scale },
-                Int("causal", a.Causal ? 1 : 0),
-                Int("layer", a.Layer),
+                OnnxAttributes.String("layout", a.Layout),
+                OnnxAttributes.Int("key_transposed", a.KeyTransposed ? 1 : 0),
+                OnnxAttributes.Int("num_heads", a.QueryHeads),
+                OnnxAttributes.Int("kv_num_heads", a.KeyValueHeads),
+                OnnxAttributes.Int("head_size", a.HeadSize),
+                OnnxAttributes.Float("scale", a.Scale),
+                OnnxAttributes.Int("causal", a.Causal ? 1 : 0),
+                OnnxAttributes.Int("layer", a.Layer),
             },
         };
         if (a.CausalOffset is { } offset)
         {
-            node.Attribute.Add(Int("causal_offset", offset));
+            node.Attribute.Add(OnnxAttributes.Int("causal_offset", offset));
         }
         if (match.Mask is not null)
         {
@@ -112,6 +112,4 @@ internal static class AttentionRewriter
         }
         return node;
     }
-
-    private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 }

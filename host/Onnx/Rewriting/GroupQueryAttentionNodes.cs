@@ -23,7 +23,7 @@ internal sealed class GroupQueryAttentionNodes(string prefix, long opset)
     {
         var shape = Constant(Prelude, tag + "_heads_shape", 0, 0, heads, -1);
         var split = Add(Prelude, "Reshape", tag + "_split_heads", [packed, shape], prefix + tag + "_bsnh");
-        return Add(Prelude, "Transpose", tag + "_heads_first", [split], name.Length > 0 ? name : prefix + tag, Ints("perm", HeadsFirstPerm));
+        return Add(Prelude, "Transpose", tag + "_heads_first", [split], name.Length > 0 ? name : prefix + tag, OnnxAttributes.Ints("perm", HeadsFirstPerm));
     }
 
     /// <summary>
@@ -34,7 +34,7 @@ internal sealed class GroupQueryAttentionNodes(string prefix, long opset)
     {
         var all = HeadsFirst(packed, heads + 2 * kvHeads, "qkv", "");
         var (query, key, value) = (prefix + "q", hasPast || presentKey.Length == 0 ? prefix + "k" : presentKey, hasPast || presentValue.Length == 0 ? prefix + "v" : presentValue);
-        var split = new NodeProto { Name = prefix + "qkv_split", OpType = "Split", Input = { all }, Output = { query, key, value }, Attribute = { Int("axis", 1) } };
+        var split = new NodeProto { Name = prefix + "qkv_split", OpType = "Split", Input = { all }, Output = { query, key, value }, Attribute = { OnnxAttributes.Int("axis", 1) } };
         if (opset >= 13)
         {
             // Opset 13 moved the split sizes from an attribute to an input (and 18 still takes them there).
@@ -42,7 +42,7 @@ internal sealed class GroupQueryAttentionNodes(string prefix, long opset)
         }
         else
         {
-            split.Attribute.Add(Ints("split", heads, kvHeads, kvHeads));
+            split.Attribute.Add(OnnxAttributes.Ints("split", heads, kvHeads, kvHeads));
         }
         Prelude.Add(split);
         return (query, key, value);
@@ -50,7 +50,7 @@ internal sealed class GroupQueryAttentionNodes(string prefix, long opset)
 
     /// <summary>Concat(past, new) on the sequence axis: the present cache, under the node's output name when it has one.</summary>
     public string AfterPast(string past, string current, string present, string tag) =>
-        Add(Prelude, "Concat", tag + "_present", [past, current], present.Length > 0 ? present : prefix + tag + "_present", Int("axis", 2));
+        Add(Prelude, "Concat", tag + "_present", [past, current], present.Length > 0 ? present : prefix + tag + "_present", OnnxAttributes.Int("axis", 2));
 
     /// <summary>
     /// Key lengths seqlens_k + 1 (int32 [B]), the mask the kernel reads as right padding. With a past they pass through a
@@ -59,26 +59,22 @@ internal sealed class GroupQueryAttentionNodes(string prefix, long opset)
     /// </summary>
     public string KeyLengths(string seqlensK, string? past, string presentKey, string node)
     {
-        var one = Add(Prelude, "Constant", "one", [], prefix + "one", new AttributeProto
-        {
-            Name = "value",
-            Type = AttributeProto.Types.AttributeType.Tensor,
-            T = new TensorProto { DataType = (int)DataType.Int32, Dims = { 1 }, Int32Data = { 1 } },
-        });
+        var one = Add(Prelude, "Constant", "one", [], prefix + "one",
+            OnnxAttributes.Value(new TensorProto { DataType = (int)DataType.Int32, Dims = { 1 }, Int32Data = { 1 } }));
         var lengths = Add(Prelude, "Add", "key_lengths", [seqlensK, one], prefix + "key_lengths");
         if (past is null)
         {
             return lengths;
         }
         var axis2 = Constant(Prelude, "axis_2", 2);
-        var pastLength = Add(Prelude, "Gather", "past_length", [Add(Prelude, "Shape", "past_shape", [past], prefix + "past_shape"), axis2], prefix + "past_length", Int("axis", 0));
-        var keys = Add(Prelude, "Gather", "key_count", [Add(Prelude, "Shape", "present_shape", [presentKey], prefix + "present_shape"), axis2], prefix + "key_count", Int("axis", 0));
+        var pastLength = Add(Prelude, "Gather", "past_length", [Add(Prelude, "Shape", "past_shape", [past], prefix + "past_shape"), axis2], prefix + "past_length", OnnxAttributes.Int("axis", 0));
+        var keys = Add(Prelude, "Gather", "key_count", [Add(Prelude, "Shape", "present_shape", [presentKey], prefix + "present_shape"), axis2], prefix + "key_count", OnnxAttributes.Int("axis", 0));
         var emptyPast = Add(Prelude, "Equal", "past_is_empty", [pastLength, Constant(Prelude, "zero", 0)], prefix + "past_is_empty");
-        var wideLengths = Add(Prelude, "Cast", "key_lengths_int64", [lengths], prefix + "key_lengths_int64", Int("to", (long)DataType.Int64));
+        var wideLengths = Add(Prelude, "Cast", "key_lengths_int64", [lengths], prefix + "key_lengths_int64", OnnxAttributes.Int("to", (long)DataType.Int64));
         var full = Add(Prelude, "Equal", "rows_full", [wideLengths, keys], prefix + "rows_full");
         var fine = Add(Prelude, "Or", "rows_fine", [full, emptyPast], prefix + "rows_fine");
-        var allFine = Add(Prelude, "ReduceMin", "all_rows_fine", [Add(Prelude, "Cast", "rows_fine_int64", [fine], prefix + "rows_fine_int64", Int("to", (long)DataType.Int64))],
-            prefix + "all_rows_fine", Int("keepdims", 1));
+        var allFine = Add(Prelude, "ReduceMin", "all_rows_fine", [Add(Prelude, "Cast", "rows_fine_int64", [fine], prefix + "rows_fine_int64", OnnxAttributes.Int("to", (long)DataType.Int64))],
+            prefix + "all_rows_fine", OnnxAttributes.Int("keepdims", 1));
         var shape = Add(Prelude, "Sub", "guard_shape", [allFine, Constant(Prelude, "two", 2)], prefix + "guard_shape");
         // ORT's error names the failing node, so the name carries the reason a run is refused.
         return Add(Prelude, "Reshape",
@@ -92,7 +88,7 @@ internal sealed class GroupQueryAttentionNodes(string prefix, long opset)
     {
         var heads = prefix + "heads_output";
         var shape = Constant(Epilogue, "packed_shape", 0, 0, -1);
-        var sequenceFirst = Add(Epilogue, "Transpose", "sequence_first", [heads], prefix + "bsnh_output", Ints("perm", HeadsFirstPerm));
+        var sequenceFirst = Add(Epilogue, "Transpose", "sequence_first", [heads], prefix + "bsnh_output", OnnxAttributes.Ints("perm", HeadsFirstPerm));
         Add(Epilogue, "Reshape", "merge_heads", [sequenceFirst, shape], output);
         return heads;
     }
@@ -105,14 +101,6 @@ internal sealed class GroupQueryAttentionNodes(string prefix, long opset)
 
     /// <summary>A Constant node holding int64 <paramref name="values"/> [n].</summary>
     private string Constant(List<NodeProto> nodes, string name, params long[] values) =>
-        Add(nodes, "Constant", name, [], prefix + name, new AttributeProto
-        {
-            Name = "value",
-            Type = AttributeProto.Types.AttributeType.Tensor,
-            T = new TensorProto { DataType = (int)DataType.Int64, Dims = { values.Length }, Int64Data = { values } },
-        });
-
-    private static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
-
-    private static AttributeProto Ints(string name, params long[] values) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Ints, Ints = { values } };
+        Add(nodes, "Constant", name, [], prefix + name,
+            OnnxAttributes.Value(new TensorProto { DataType = (int)DataType.Int64, Dims = { values.Length }, Int64Data = { values } }));
 }

@@ -44,17 +44,10 @@ public class ContribAttentionRewriteTests
         {
             expected = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         }
-        using var rewritten = ModelSessionFactory.Create(path, "test", Dense(folder), EmptyServices.Instance);
+        using var rewritten = ModelSessionFactory.Create(path, "test", AttentionTesting.Dense(folder), EmptyServices.Instance);
         Assert.Contains("attention=dense (built-in) on 1 nodes", rewritten.OperatorSummary, StringComparison.Ordinal);
         using var actual = rewritten.Run(new RunOptions(), feeds.Keys.ToList(), feeds.Values.ToList(), ["y"]);
-        var values = actual[0].GetTensorDataAsSpan<float>().ToArray();
-        Assert.Equal(expected.Length, values.Length);
-        var worst = 0f;
-        for (var i = 0; i < values.Length; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(expected[i] - values[i]));
-        }
-        Assert.True(worst <= 1e-4f, $"{variant}: max |ORT − Sieve| {worst}");
+        AttentionTesting.AssertClose(expected, actual[0].GetTensorDataAsSpan<float>(), variant);
     }
 
     [Fact]
@@ -140,7 +133,7 @@ public class ContribAttentionRewriteTests
         Assert.Equal([.. split.Output, "mask"], sieve.Input);
         Assert.Equal(["w", "b"], rewritten.Graph.Initializer.Select(i => i.Name));
 
-        var dense = Dense(folder);
+        var dense = AttentionTesting.Dense(folder);
         var implementation = (IAttention)dense.Create(EmptyServices.Instance);
         using var domain = new CustomOpDomain([new AttentionCustomOp(implementation, dense)]);
         using var session = OnnxSessionFactory.Create(rewritten.ToByteArray(), folder.File("rewritten.onnx"), "test", ExecutionDevice.Cpu, domain.AddTo);
@@ -157,15 +150,12 @@ public class ContribAttentionRewriteTests
         var weights = Values(new Random(1), Hidden * 3 * Hidden);
         model.Graph.Initializer.Add(TinyModels.Initializer("w", weights, Hidden, 3 * Hidden));
         model.Graph.Initializer.Add(TinyModels.Initializer("b", new float[3 * Hidden], 3 * Hidden));
-        using var session = ModelSessionFactory.Create(TinyModels.Save(model, folder, "end-start.onnx"), "test", Dense(folder), EmptyServices.Instance);
+        using var session = ModelSessionFactory.Create(TinyModels.Save(model, folder, "end-start.onnx"), "test", AttentionTesting.Dense(folder), EmptyServices.Instance);
         using var x = OrtValue.CreateTensorValueFromMemory(Values(new Random(2), Batch * Length * Hidden), [Batch, Length, Hidden]);
         using var mask = OrtValue.CreateTensorValueFromMemory(new[] { 7, 5, 0, 1 }, [2 * Batch]);
         var error = Assert.Throws<OnnxRuntimeException>(() => session.Run(new RunOptions(), ["x", "mask"], [x, mask], ["y"]).Dispose());
         Assert.Contains("NotSupportedException: a 1-D mask [4] (int32) is not int32 key lengths [batch] for batch 2; end and start positions ([2·batch])", error.Message, StringComparison.Ordinal);
     }
-
-    private static BoundOperator Dense(TempFolder folder) =>
-        OperatorBinder.Standalone(new PluginCatalog(folder.File("no-plugins")), OperatorSlots.Attention, "dense", new Dictionary<string, string>());
 
     /// <summary>com.microsoft::Attention over x [2, 7, 16] with weights w [16, 48] and bias b, changed by <paramref name="configure"/>.</summary>
     private static ModelProto Fused(Action<NodeProto> configure, params ValueInfoProto[] extraInputs) => Fused(configure, Hidden, 17, extraInputs);

@@ -59,20 +59,13 @@ public class GroupQueryAttentionRewriteTests
         {
             expected.AddRange(outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()));
         }
-        using var rewritten = ModelSessionFactory.Create(path, "test", Dense(folder), EmptyServices.Instance);
+        using var rewritten = ModelSessionFactory.Create(path, "test", AttentionTesting.Dense(folder), EmptyServices.Instance);
         Assert.Contains("attention=dense (built-in) on 1 nodes", rewritten.OperatorSummary, StringComparison.Ordinal);
         using var actual = rewritten.Run(new RunOptions(), feeds.Keys.ToList(), feeds.Values.ToList(), names);
         for (var o = 0; o < names.Length; o++)
         {
-            var values = actual[o].GetTensorDataAsSpan<float>().ToArray();
-            Assert.Equal(expected[o].Length, values.Length);
-            var worst = 0f;
             // Padding queries (past a row's valid length) included: ORT 1.31 lets them see the row's valid keys, as the kernel does.
-            for (var i = 0; i < values.Length; i++)
-            {
-                worst = Math.Max(worst, Math.Abs(expected[o][i] - values[i]));
-            }
-            Assert.True(worst <= 1e-4f, $"{c.Name}, {names[o]}: max |ORT − Sieve| {worst}");
+            AttentionTesting.AssertClose(expected[o], actual[o].GetTensorDataAsSpan<float>(), $"{c.Name}, {names[o]}");
         }
     }
 
@@ -101,7 +94,7 @@ public class GroupQueryAttentionRewriteTests
         using var folder = new TempFolder();
         // Row 1 holds 2 valid past tokens of 3: ORT writes its new key at position 2, where Concat puts it at 3.
         var (model, feeds) = Build(new GqaCase("right-padded past", 2, 1, 3, 4, 2, [4, 3]), new Random(2));
-        using var session = ModelSessionFactory.Create(TinyModels.Save(model, folder, "padded-past.onnx"), "test", Dense(folder), EmptyServices.Instance);
+        using var session = ModelSessionFactory.Create(TinyModels.Save(model, folder, "padded-past.onnx"), "test", AttentionTesting.Dense(folder), EmptyServices.Instance);
         var error = Assert.Throws<OnnxRuntimeException>(() => session.Run(new RunOptions(), feeds.Keys.ToList(), feeds.Values.ToList(), ["y"]).Dispose());
         Assert.Contains("is substituted only without a past or with every row full (seqlens_k + 1 = past + new tokens)", error.Message, StringComparison.Ordinal);
     }
@@ -157,12 +150,9 @@ public class GroupQueryAttentionRewriteTests
         var refused = Assert.Single(unsupported);
         Assert.Equal("com.microsoft::GroupQueryAttention 'gqa'", refused.Node);
         Assert.Contains(reason, refused.Reason, StringComparison.Ordinal);
-        var error = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(model, folder, "refused.onnx"), "test", Dense(folder), EmptyServices.Instance).Dispose());
+        var error = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(model, folder, "refused.onnx"), "test", AttentionTesting.Dense(folder), EmptyServices.Instance).Dispose());
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
-
-    private static BoundOperator Dense(TempFolder folder) =>
-        OperatorBinder.Standalone(new PluginCatalog(folder.File("no-plugins")), OperatorSlots.Attention, "dense", new Dictionary<string, string>());
 
     /// <summary>A model of one GroupQueryAttention node 'gqa' (outputs y, present_key, present_value) and random feeds for it.</summary>
     private static (ModelProto Model, Dictionary<string, OrtValue> Feeds) Build(GqaCase c, Random random)

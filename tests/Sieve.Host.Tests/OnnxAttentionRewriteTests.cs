@@ -78,12 +78,12 @@ public class OnnxAttentionRewriteTests
             expected = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         }
         // What ORT does, pinned: causal top-left (offset 0) without a cache.
-        AssertClose(Reference(c, q, k, v, causalOffset: 0), expected, $"{c.Name}: ORT against the top-left reference");
+        AttentionTesting.AssertClose(Reference(c, q, k, v, causalOffset: 0), expected, $"{c.Name}: ORT against the top-left reference");
 
-        using var rewritten = ModelSessionFactory.Create(path, "test", Dense(folder), EmptyServices.Instance);
+        using var rewritten = ModelSessionFactory.Create(path, "test", AttentionTesting.Dense(folder), EmptyServices.Instance);
         Assert.Contains("attention=dense (built-in) on 1 nodes", rewritten.OperatorSummary, StringComparison.Ordinal);
         using var actual = rewritten.Run(new RunOptions(), feeds.Keys.ToList(), feeds.Values.ToList(), ["y"]);
-        AssertClose(expected, actual[0].GetTensorDataAsSpan<float>().ToArray(), $"{c.Name}: ORT against Sieve");
+        AttentionTesting.AssertClose(expected, actual[0].GetTensorDataAsSpan<float>().ToArray(), $"{c.Name}: ORT against Sieve");
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public class OnnxAttentionRewriteTests
         var (model, feeds, q, k, v) = Build(c, new Random(5), past: 3);
         using var session = new InferenceSession(TinyModels.Save(model, folder, "past.onnx"));
         using var outputs = session.Run(new RunOptions(), feeds.Keys.ToList(), feeds.Values.ToList(), ["y", "present_key", "present_value"]);
-        AssertClose(Reference(c, q, k, v, causalOffset: 3), outputs[0].GetTensorDataAsSpan<float>().ToArray(), "ORT with a past of 3");
+        AttentionTesting.AssertClose(Reference(c, q, k, v, causalOffset: 3), outputs[0].GetTensorDataAsSpan<float>().ToArray(), "ORT with a past of 3");
     }
 
     public static TheoryData<string, string> Refused => new()
@@ -145,23 +145,10 @@ public class OnnxAttentionRewriteTests
         var refused = Assert.Single(unsupported);
         Assert.Equal("Attention 'attention'", refused.Node);
         Assert.Contains(reason, refused.Reason, StringComparison.Ordinal);
-        var error = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(model, folder, "refused.onnx"), "test", Dense(folder), EmptyServices.Instance).Dispose());
+        var error = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(model, folder, "refused.onnx"), "test", AttentionTesting.Dense(folder), EmptyServices.Instance).Dispose());
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 
-    private static void AssertClose(float[] expected, float[] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        var worst = 0f;
-        for (var i = 0; i < actual.Length; i++)
-        {
-            worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
-        }
-        Assert.True(worst <= 1e-4f, $"{what}: max |Δ| {worst}");
-    }
-
-    private static BoundOperator Dense(TempFolder folder) =>
-        OperatorBinder.Standalone(new PluginCatalog(folder.File("no-plugins")), OperatorSlots.Attention, "dense", new Dictionary<string, string>());
 
     /// <summary>
     /// A model of one Attention node 'attention' and random feeds for it, with the heads-first query, key and value

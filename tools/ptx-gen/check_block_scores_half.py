@@ -5,79 +5,9 @@ the first key, strides with gaps. Garbage (NaN) surrounds every input so that a 
 Usage: python3 check_block_scores_half.py kernel.ptx [case]   (needs numpy)"""
 import sys, struct, math, time
 import numpy as np
-from ptxsim import parse, CTA, Mem
+from ptxsim import parse, AsyncCopyCTA, Mem
 
 D = 128
-
-
-class BlockScoresCTA(CTA):
-    """ptxsim's CTA plus the instructions this kernel adds: cp.async with a source size (zero fill), landing only at the
-    wait_group that retires its commit group (so a wait on the wrong group reads stale data), shared loads and stores,
-    lg2, integer min/max, predicated global stores."""
-
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.pending, self.groups = [], []
-        self.s.b[:] = 0xFF  # shared memory starts as NaNs
-
-    def exec(self, op, a, pred):
-        p = op.split('.')
-        name, ty = p[0], p[-1]
-        G = self.get
-        if name == 'cp' and len(p) > 2 and p[2] == 'cg' and len(a) == 4:
-            # asynchronous: the copy lands in shared memory only when a wait_group retires its group
-            assert pred is None
-            sa = self.addr(a[0]); ga = self.addr(a[1]); n = G(a[3]).astype(np.int64)
-            for x, y, m in zip(sa, ga, n):
-                assert 0 <= x and x + 16 <= self.smem_bytes, x
-                assert m in (0, 16), m
-                if m:
-                    assert 0 <= y and y + 16 <= len(self.g.b), y
-                self.pending.append((int(x), self.g.b[y:y+16].copy() if m else np.zeros(16, np.uint8)))
-            return
-        if op == 'cp.async.commit_group':
-            self.groups.append(self.pending); self.pending = []
-            return
-        if op == 'cp.async.wait_group':
-            keep = int(a[0])
-            while len(self.groups) > keep:
-                for x, data in self.groups.pop(0):
-                    self.s.b[x:x+16] = data
-            return
-        if name == 'ld' and p[1] == 'shared':
-            assert pred is None and ty == 'f32' and len(p) == 3, op
-            ad = self.addr(a[1])
-            assert (ad >= 0).all() and (ad + 4 <= self.smem_bytes).all()
-            v = np.array([int.from_bytes(self.s.b[x:x+4].tobytes(), 'little') for x in ad], np.uint32)
-            self.set(a[0], v); return
-        if name == 'st' and p[1] == 'shared':
-            assert pred is None
-            ad = self.addr(a[0])
-            regs = [x.strip() for x in a[1].strip('{}').split(',')]
-            for k, r in enumerate(regs):
-                v = G(r).astype(np.uint32)
-                for x, y in zip(ad + 4 * k, v):
-                    assert 0 <= x and x + 4 <= self.smem_bytes, x
-                    self.s.b[x:x+4] = np.frombuffer(int(y).to_bytes(4, 'little'), np.uint8)
-            return
-        if name == 'st' and p[1] == 'global' and pred is not None:
-            ad = self.addr(a[0]); v = G(a[1]).astype(np.uint32)
-            for x, y, m in zip(ad, v, pred.astype(bool)):
-                if m:
-                    assert 0 <= x and x + 4 <= len(self.g.b), x
-                    self.g.b[x:x+4] = np.frombuffer(int(y).to_bytes(4, 'little'), np.uint8)
-            return
-        if name == 'lg2':
-            x = G(a[1]).astype(np.uint32).view(np.float32).astype(np.float64)
-            with np.errstate(divide='ignore', invalid='ignore'):
-                r = np.log2(x).astype(np.float32)
-            self.set(a[0], r.view(np.uint32), pred); return
-        if name in ('min', 'max') and ty == 's32':
-            x = G(a[1]).astype(np.uint32).view(np.int32).astype(np.int64)
-            y = G(a[2]).astype(np.uint32).view(np.int32).astype(np.int64)
-            r = np.minimum(x, y) if name == 'min' else np.maximum(x, y)
-            self.set(a[0], (r & 0xFFFFFFFF).astype(np.uint32), pred); return
-        return super().exec(op, a, pred)
 
 
 def visible_count(c_count, length, kernel, stride, limit):
@@ -162,7 +92,7 @@ def run_case(label, B, Hq, Hkv, T, S, causal, starts, ends, seed, kernel=32, str
         for x in range(grid[0]):
             if only and (x, y) not in only:
                 continue
-            BlockScoresCTA(params, stmts, labels, pv, g, smem, (x, y), grid).run()
+            AsyncCopyCTA(params, stmts, labels, pv, g, smem, (x, y), grid).run()
     out = np.frombuffer(g.b[oa:oa + 4 * rows * max_blocks].tobytes(), np.float32).reshape(rows, max_blocks)
     ref = reference(q, ck, starts, ends, B, Hq, Hkv, T, S, scale, causal, kernel, stride, max_blocks, tiles)
     worst, bad, checked = 0.0, 0, 0

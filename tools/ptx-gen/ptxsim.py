@@ -1,4 +1,4 @@
-"""Lockstep SIMT interpreter for the PTX subset of Kernel_Run (one CTA of 128 threads at a time; control flow must be
+"""Lockstep SIMT interpreter for the PTX subset of Kernel_Run (one CTA of N = 128 threads, or `threads`, at a time; control flow must be
 CTA-uniform, which the kernel guarantees). Semantics of ldmatrix / mma follow the PTX ISA text, independently of the kernel."""
 import re, struct
 import numpy as np
@@ -42,7 +42,8 @@ def ops_split(s):
     return out
 
 class CTA:
-    def __init__(self, params, stmts, labels, pvals, gmem, smem_bytes, ctaid, nctaid):
+    def __init__(self, params, stmts, labels, pvals, gmem, smem_bytes, ctaid, nctaid, threads=N):
+        self.n = threads
         self.stmts, self.labels = stmts, labels
         self.g = gmem
         self.s = Mem(smem_bytes)
@@ -53,7 +54,7 @@ class CTA:
         for (ty, name, cnt), v in zip(params, pvals):
             self.param[name] = v  # bytes
         self.scopes = [{}]
-        self.tid = np.arange(N, dtype=np.uint32)
+        self.tid = np.arange(self.n, dtype=np.uint32)
 
     # registers
     def lookup(self, name):
@@ -66,22 +67,23 @@ class CTA:
         sc = self.scopes[-1]
         names = [f'{name}{i}' for i in range(int(cnt))] if cnt else [name]
         for n in names:
-            if ty == 'pred': sc[n] = np.zeros(N, bool)
-            elif ty in ('b64', 'u64', 's64'): sc[n] = np.zeros(N, np.uint64)
-            else: sc[n] = np.zeros(N, np.uint32)
+            if ty == 'pred': sc[n] = np.zeros(self.n, bool)
+            elif ty in ('b64', 'u64', 's64'): sc[n] = np.zeros(self.n, np.uint64)
+            else: sc[n] = np.zeros(self.n, np.uint32)
     def get(self, x):
         x = x.strip()
         sc = self.lookup(x)
         if sc is not None: return sc[x]
         if x == '%tid.x': return self.tid.copy()
-        if x == '%ctaid.x': return np.full(N, self.ctaid[0], np.uint32)
-        if x == '%ctaid.y': return np.full(N, self.ctaid[1], np.uint32)
-        if x == '%nctaid.x': return np.full(N, self.nctaid[0], np.uint32)
-        if x == '%dynamic_smem_size': return np.full(N, self.smem_bytes, np.uint32)
-        if x == '__dyn_shared_alloca': return np.zeros(N, np.uint32)
-        if x.startswith('0f'): return np.full(N, int(x[2:], 16), np.uint32)
+        if x == '%ctaid.x': return np.full(self.n, self.ctaid[0], np.uint32)
+        if x == '%ctaid.y': return np.full(self.n, self.ctaid[1], np.uint32)
+        if x == '%nctaid.x': return np.full(self.n, self.nctaid[0], np.uint32)
+        if x == '%nctaid.y': return np.full(self.n, self.nctaid[1], np.uint32)
+        if x == '%dynamic_smem_size': return np.full(self.n, self.smem_bytes, np.uint32)
+        if x == '__dyn_shared_alloca': return np.zeros(self.n, np.uint32)
+        if x.startswith('0f'): return np.full(self.n, int(x[2:], 16), np.uint32)
         v = int(x, 0)
-        return np.full(N, v & 0xFFFFFFFFFFFFFFFF, np.uint64) if abs(v) > 0xFFFFFFFF else np.full(N, v & 0xFFFFFFFF, np.uint32)
+        return np.full(self.n, v & 0xFFFFFFFFFFFFFFFF, np.uint64) if abs(v) > 0xFFFFFFFF else np.full(self.n, v & 0xFFFFFFFF, np.uint32)
     def set(self, name, val, mask=None):
         sc = self.lookup(name)
         assert sc is not None, name
@@ -111,7 +113,7 @@ class CTA:
             pred = None
             if line.startswith('@'):
                 p, line = line.split(None, 1)
-                pred = self.get(p[1:])
+                pred = ~self.get(p[2:]).astype(bool) if p.startswith('@!') else self.get(p[1:])
             op, _, rest = line.partition(' ')
             args = ops_split(rest)
             if op == 'ret': return
@@ -143,9 +145,9 @@ class CTA:
         if name == 'ld' and p[1] == 'param':
             m = re.match(r'\[(\w+)(?:\+(\d+))?\]', a[1]); off = int(m.group(2) or 0)
             raw = self.param[m.group(1)]
-            if ty in ('b64',): v = struct.unpack_from('<Q', raw, off)[0]; self.set(a[0], np.full(N, v, np.uint64))
-            elif ty == 'f32': v = struct.unpack_from('<I', raw, off)[0]; self.set(a[0], np.full(N, v, np.uint32))
-            else: v = struct.unpack_from('<I', raw, off)[0]; self.set(a[0], np.full(N, v, np.uint32))
+            if ty in ('b64',): v = struct.unpack_from('<Q', raw, off)[0]; self.set(a[0], np.full(self.n, v, np.uint64))
+            elif ty == 'f32': v = struct.unpack_from('<I', raw, off)[0]; self.set(a[0], np.full(self.n, v, np.uint32))
+            else: v = struct.unpack_from('<I', raw, off)[0]; self.set(a[0], np.full(self.n, v, np.uint32))
             return
         if name == 'cvta':
             self.set(a[0], G(a[1])); return
@@ -155,7 +157,7 @@ class CTA:
             hi = f(a[1]).astype(np.float16).view(np.uint16).astype(np.uint32)
             lo = f(a[2]).astype(np.float16).view(np.uint16).astype(np.uint32)
             self.set(a[0], (hi << 16) | lo, pred); return
-        if name in ('add', 'sub', 'mul', 'shl', 'shr', 'and', 'xor', 'div', 'max', 'neg', 'fma', 'ex2', 'rcp'):
+        if name in ('add', 'sub', 'mul', 'shl', 'shr', 'and', 'or', 'xor', 'div', 'max', 'neg', 'fma', 'ex2', 'rcp'):
             if ty == 'f32':
                 if name == 'add': fset(a[0], f(a[1]) + f(a[2]))
                 elif name == 'mul': fset(a[0], f(a[1]) * f(a[2]))
@@ -182,6 +184,7 @@ class CTA:
             elif name == 'shl': r = x << (y & 63)
             elif name == 'shr': r = x >> y
             elif name == 'and': r = x & y
+            elif name == 'or': r = x | y
             elif name == 'xor': r = x ^ y
             elif name == 'div': r = np.trunc(x / y).astype(np.int64) if ty == 's32' else x // y
             else: raise NotImplementedError(op)
@@ -223,14 +226,14 @@ class CTA:
         if name == 'bar': return
         if name == 'shfl':
             v = G(a[1]); m = int(a[2], 0)
-            lane = np.arange(N); src = (lane & ~31) | ((lane & 31) ^ m)
+            lane = np.arange(self.n); src = (lane & ~31) | ((lane & 31) ^ m)
             self.set(a[0], v[src], pred); return
         if name == 'ldmatrix':
             trans = 'trans' in p
             dst = [x.strip() for x in a[0].strip('{}').split(',')]
             ad = self.addr(a[1])
-            out = [np.zeros(N, np.uint32) for _ in range(4)]
-            for w in range(N // 32):
+            out = [np.zeros(self.n, np.uint32) for _ in range(4)]
+            for w in range(self.n // 32):
                 rows = []  # rows[m][r] = 8 uint16
                 for m in range(4):
                     rows.append([self.s.b[ad[w*32 + m*8 + r]: ad[w*32 + m*8 + r] + 16].view(np.uint16).copy() for r in range(8)])
@@ -250,9 +253,9 @@ class CTA:
             B = [x.strip() for x in a[2].strip('{}').split(',')]
             C = [x.strip() for x in a[3].strip('{}').split(',')]
             av = [G(x) for x in A]; bv = [G(x) for x in B]; cv = [G(x).view(np.float32) for x in C]
-            outs = [np.zeros(N, np.float32) for _ in range(4)]
+            outs = [np.zeros(self.n, np.float32) for _ in range(4)]
             def h2(u): return np.array([u & 0xFFFF, u >> 16], np.uint16).view(np.float16).astype(np.float64)
-            for w in range(N // 32):
+            for w in range(self.n // 32):
                 Am = np.zeros((16, 16)); Bm = np.zeros((16, 8)); Cm = np.zeros((16, 8))
                 for l in range(32):
                     g, t = l >> 2, l & 3; L = w*32 + l
@@ -267,3 +270,73 @@ class CTA:
             for d, v in zip(D, outs): self.set(d, v.view(np.uint32))
             return
         raise NotImplementedError(op)
+
+
+class AsyncCopyCTA(CTA):
+    """The CTA plus what the tensor-core kernels add: cp.async with a source size (zero fill), landing only at the
+    wait_group that retires its commit group (so a wait on the wrong group reads stale data), shared loads and stores,
+    lg2, integer min/max, predicated global stores."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pending, self.groups = [], []
+        self.s.b[:] = 0xFF  # shared memory starts as NaNs
+
+    def exec(self, op, a, pred):
+        p = op.split('.')
+        name, ty = p[0], p[-1]
+        G = self.get
+        if name == 'cp' and len(p) > 2 and p[2] == 'cg' and len(a) == 4:
+            # asynchronous: the copy lands in shared memory only when a wait_group retires its group
+            assert pred is None
+            sa = self.addr(a[0]); ga = self.addr(a[1]); n = G(a[3]).astype(np.int64)
+            for x, y, m in zip(sa, ga, n):
+                assert 0 <= x and x + 16 <= self.smem_bytes, x
+                assert m in (0, 16), m
+                if m:
+                    assert 0 <= y and y + 16 <= len(self.g.b), y
+                self.pending.append((int(x), self.g.b[y:y+16].copy() if m else np.zeros(16, np.uint8)))
+            return
+        if op == 'cp.async.commit_group':
+            self.groups.append(self.pending); self.pending = []
+            return
+        if op == 'cp.async.wait_group':
+            keep = int(a[0])
+            while len(self.groups) > keep:
+                for x, data in self.groups.pop(0):
+                    self.s.b[x:x+16] = data
+            return
+        if name == 'ld' and p[1] == 'shared':
+            assert pred is None and ty == 'f32' and len(p) == 3, op
+            ad = self.addr(a[1])
+            assert (ad >= 0).all() and (ad + 4 <= self.smem_bytes).all()
+            v = np.array([int.from_bytes(self.s.b[x:x+4].tobytes(), 'little') for x in ad], np.uint32)
+            self.set(a[0], v); return
+        if name == 'st' and p[1] == 'shared':
+            assert pred is None
+            ad = self.addr(a[0])
+            regs = [x.strip() for x in a[1].strip('{}').split(',')]
+            for k, r in enumerate(regs):
+                v = G(r).astype(np.uint32)
+                for x, y in zip(ad + 4 * k, v):
+                    assert 0 <= x and x + 4 <= self.smem_bytes, x
+                    self.s.b[x:x+4] = np.frombuffer(int(y).to_bytes(4, 'little'), np.uint8)
+            return
+        if name == 'st' and p[1] == 'global' and pred is not None:
+            ad = self.addr(a[0]); v = G(a[1]).astype(np.uint32)
+            for x, y, m in zip(ad, v, pred.astype(bool)):
+                if m:
+                    assert 0 <= x and x + 4 <= len(self.g.b), x
+                    self.g.b[x:x+4] = np.frombuffer(int(y).to_bytes(4, 'little'), np.uint8)
+            return
+        if name == 'lg2':
+            x = G(a[1]).astype(np.uint32).view(np.float32).astype(np.float64)
+            with np.errstate(divide='ignore', invalid='ignore'):
+                r = np.log2(x).astype(np.float32)
+            self.set(a[0], r.view(np.uint32), pred); return
+        if name in ('min', 'max') and ty == 's32':
+            x = G(a[1]).astype(np.uint32).view(np.int32).astype(np.int64)
+            y = G(a[2]).astype(np.uint32).view(np.int32).astype(np.int64)
+            r = np.minimum(x, y) if name == 'min' else np.maximum(x, y)
+            self.set(a[0], (r & 0xFFFFFFFF).astype(np.uint32), pred); return
+        return super().exec(op, a, pred)

@@ -17,7 +17,9 @@ namespace Sieve.Host.Bench;
 /// <remarks>
 /// With <c>Sieve:Device</c> cuda the hidden states live on the GPU and both heads run their GPU kernels (the dense one
 /// materializes B×S×V logits in device memory, the fused one never does); wall clock then covers the whole call
-/// (kernels, the [B, V] download and the term selection on the host), the same work for both heads.
+/// (kernels, the [B, V] download and the term selection on the host), the same work for both heads. On the GPU the
+/// pair runs twice: with fp32 inputs (CUDA cores) and with fp16 inputs (<c>GpuPrecision: fp16</c>, tensor cores), and the
+/// fp16 outputs are compared with the fp32 ones.
 /// </remarks>
 internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalog plugins, IServiceProvider services)
 {
@@ -26,6 +28,12 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
     private const int TopK = 256;
 
     private static readonly string[] Heads = ["dense", "fused"];
+
+    /// <summary>A head with the GPU input precision it runs with.</summary>
+    private sealed record Variant(string Head, string Precision)
+    {
+        public string Label => Precision == "fp32" ? Head : $"{Head}/{Precision}";
+    }
 
     /// <summary>Writes the table to <paramref name="output"/>; returns <see cref="ExitCodes.Success"/>.</summary>
     /// <exception cref="SieveException">The heads plugin is not loaded.</exception>
@@ -45,18 +53,21 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
         var projection = new VocabularyProjection(Uniform(random, (long)Vocabulary * HiddenSize, 1f / MathF.Sqrt(HiddenSize)), Filled(Vocabulary, -1f),
             Vocabulary, HiddenSize);
         var c = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(c, $"lexical-head, V {Vocabulary}, d {HiddenSize}, TopK {TopK}, fp32; W ~ U(±1/√d), bias −1, hidden ~ U(−2, 2), " +
+        Variant[] variants = Gpu is null
+            ? [new("dense", "fp32"), new("fused", "fp32")]
+            : [new("dense", "fp32"), new("fused", "fp32"), new("dense", "fp16"), new("fused", "fp16")];
+        output.WriteLine(string.Create(c, $"lexical-head, V {Vocabulary}, d {HiddenSize}, TopK {TopK}, fp32 unless /fp16 (GPU inputs); W ~ U(±1/√d), bias −1, hidden ~ U(−2, 2), " +
             $"every sequence full length; {repeat} alternating calls after a warm-up (median), then one call each from a collected heap for the peak RSS"));
         output.WriteLine($"machine: {MachineDescription.Describe()}; device: {Gpu?.Description ?? "cpu"}");
-        output.WriteLine("batch length head    bind ms     wall ms (GFLOP/s)     CPU ms    allocated/call   peak RSS +/call  runs (wall ms)");
-        var encoders = new ILexicalEncoder[Heads.Length];
-        var bindMs = new double[Heads.Length];
+        output.WriteLine("batch length head         bind ms     wall ms (GFLOP/s)     CPU ms    allocated/call   peak RSS +/call  runs (wall ms)");
+        var encoders = new ILexicalEncoder[variants.Length];
+        var bindMs = new double[variants.Length];
         try
         {
-            for (var h = 0; h < Heads.Length; h++)
+            for (var h = 0; h < variants.Length; h++)
             {
-                var head = (ILexicalHead)OperatorBinder.Standalone(plugins, OperatorSlots.LexicalHead, Heads[h],
-                    new Dictionary<string, string> { ["TopK"] = TopK.ToString(c) }).Create(services);
+                var head = (ILexicalHead)OperatorBinder.Standalone(plugins, OperatorSlots.LexicalHead, variants[h].Head,
+                    new Dictionary<string, string> { ["TopK"] = TopK.ToString(c), ["GpuPrecision"] = variants[h].Precision }).Create(services);
                 var clock = Stopwatch.StartNew();
                 encoders[h] = head.Bind(projection);
                 bindMs[h] = clock.Elapsed.TotalMilliseconds;
@@ -67,7 +78,7 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
                 {
                     break;
                 }
-                Measure(output, encoders, bindMs, batch, length, repeat, random);
+                Measure(output, variants, encoders, bindMs, batch, length, repeat, random);
             }
         }
         finally
@@ -82,7 +93,7 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
 
     private Device.ExecutionDevice? Gpu => services.GetService(typeof(Device.ExecutionDevice)) is Device.ExecutionDevice { Gpu: not null } device ? device : null;
 
-    private void Measure(TextWriter output, ILexicalEncoder[] encoders, double[] bindMs, int batch, int length, int repeat, Random random)
+    private void Measure(TextWriter output, Variant[] variants, ILexicalEncoder[] encoders, double[] bindMs, int batch, int length, int repeat, Random random)
     {
         var states = Uniform(random, (long)batch * length * HiddenSize, 2f);
         var lengths = Filled(batch, length);
@@ -136,20 +147,34 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
             medianWall[h] = Statistics.Median(wall[h]);
             medianCpu[h] = Statistics.Median(cpu[h]);
             output.WriteLine(string.Create(c,
-                $"{batch,5} {length,6} {Heads[h],-5} {bindMs[h],9:F1} {medianWall[h],11:F1} ({flops / medianWall[h] / 1e6,6:F1}) {medianCpu[h],10:F1} " +
+                $"{batch,5} {length,6} {variants[h].Label,-10} {bindMs[h],9:F1} {medianWall[h],11:F1} ({flops / medianWall[h] / 1e6,6:F1}) {medianCpu[h],10:F1} " +
                 $"{Bytes(allocated[h]),16} {Bytes(peak[h]),16}  {string.Join(", ", wall[h].Select(t => t.ToString("F1", c)))}"));
         }
-        var (difference, sameTerms) = Compare(vectors[0], vectors[1]);
-        output.WriteLine(string.Create(c,
-            $"  fused / dense: wall {medianWall[1] / medianWall[0]:F3} ({medianWall[0] / medianWall[1]:F2}x faster), CPU {medianCpu[1] / medianCpu[0]:F3} " +
-            $"({medianCpu[0] / medianCpu[1]:F2}x less), allocated {Ratio(allocated[1], allocated[0])}, peak RSS {Ratio(peak[1], peak[0])}"));
+        for (var pair = 0; pair + 1 < encoders.Length; pair += 2)
+        {
+            var (d, f) = (pair, pair + 1);
+            output.WriteLine(string.Create(c,
+                $"  {variants[f].Label} / {variants[d].Label}: wall {medianWall[f] / medianWall[d]:F3} ({medianWall[d] / medianWall[f]:F2}x faster), CPU {medianCpu[f] / medianCpu[d]:F3} " +
+                $"({medianCpu[d] / medianCpu[f]:F2}x less), allocated {Ratio(allocated[f], allocated[d])}, peak RSS {Ratio(peak[f], peak[d])}"));
+        }
         var maxima = 4L * batch * Vocabulary;
         var logits = 4L * batch * length * Vocabulary;
         output.WriteLine(string.Create(c,
             $"  per-call buffers by construction: dense logits + maxima {Bytes(logits + maxima)}, fused maxima {Bytes(maxima)} ({(double)(logits + maxima) / maxima:F0}x less; " +
             $"the maxima are pooled, so a warm call's peak RSS barely sees them); both hold packed W {Bytes(4L * Vocabulary * HiddenSize)} from Bind"));
-        output.WriteLine(string.Create(c,
-            $"  outputs: max |w_dense - w_fused| = {difference:G3} (a term kept by one head only counts its weight); same kept terms in {sameTerms} of {batch} sequences"));
+        for (var pair = 0; pair + 1 < encoders.Length; pair += 2)
+        {
+            var (difference, sameTerms) = Compare(vectors[pair], vectors[pair + 1]);
+            output.WriteLine(string.Create(c,
+                $"  outputs {variants[pair].Label} vs {variants[pair + 1].Label}: max |Δw| = {difference:G3} (a term kept by one head only counts its weight); same kept terms in {sameTerms} of {batch} sequences"));
+        }
+        if (encoders.Length == 4)
+        {
+            var (difference, sameTerms) = Compare(vectors[1], vectors[3]);
+            var overlap = KeptOverlap(vectors[1], vectors[3]);
+            output.WriteLine(string.Create(c,
+                $"  outputs fused vs fused/fp16: max |Δw| = {difference:G3}; same kept terms in {sameTerms} of {batch} sequences; kept terms in common {overlap:P2}"));
+        }
     }
 
     /// <summary>
@@ -220,6 +245,22 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
             }
         }
         return (worst, same);
+    }
+
+    /// <summary>The share of <paramref name="reference"/>'s kept terms that <paramref name="other"/> keeps too, over all sequences.</summary>
+    private static double KeptOverlap(SparseVector[] reference, SparseVector[] other)
+    {
+        long kept = 0, common = 0;
+        for (var b = 0; b < reference.Length; b++)
+        {
+            var terms = new HashSet<int>(other[b].Terms.ToArray());
+            kept += reference[b].Count;
+            for (var i = 0; i < reference[b].Count; i++)
+            {
+                common += terms.Contains(reference[b].Terms[i]) ? 1 : 0;
+            }
+        }
+        return kept == 0 ? 1 : (double)common / kept;
     }
 
     private static string Bytes(long? bytes) => bytes switch

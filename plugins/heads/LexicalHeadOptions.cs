@@ -4,7 +4,7 @@ namespace Sieve.Plugins.Heads;
 
 /// <summary>
 /// Options of <c>lexical-head/dense</c> and <c>lexical-head/fused</c> (<c>Sieve:Operators:lexical-head:Options</c>):
-/// which weights of a sequence are kept.
+/// which weights of a sequence are kept, and the GPU kernels' input precision.
 /// </summary>
 public sealed class LexicalHeadOptions : IValidatableObject
 {
@@ -16,8 +16,21 @@ public sealed class LexicalHeadOptions : IValidatableObject
     [Range(0.0, double.MaxValue)]
     public float Threshold { get; set; }
 
+    /// <summary>
+    /// Inputs of the GPU multiply: <c>fp32</c> (CUDA cores, the CPU's numbers) or <c>fp16</c> (tensor cores, fp32 sums;
+    /// hidden size 384 only). The CPU always computes in fp32.
+    /// </summary>
+    public string GpuPrecision { get; set; } = "fp32";
+
+    /// <summary>Whether the GPU kernels take fp16 inputs (<see cref="GpuPrecision"/> is <c>fp16</c>).</summary>
+    internal bool HalfOnGpu => GpuPrecision == "fp16";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (GpuPrecision is not ("fp32" or "fp16"))
+        {
+            yield return new ValidationResult($"must be fp32 or fp16, got '{GpuPrecision}'", [nameof(GpuPrecision)]);
+        }
         if (!float.IsFinite(Threshold))
         {
             yield return new ValidationResult($"must be a finite number, got {Threshold}", [nameof(Threshold)]);

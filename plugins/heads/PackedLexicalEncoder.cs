@@ -25,7 +25,7 @@ internal abstract class PackedLexicalEncoder : ILexicalEncoder
         _options = options;
         _excluded = packed.Projection.ExcludedTerms.ToArray();
         _device = device;
-        _gpu = device is null ? null : new(() => new GpuLexicalWeights(device, packed.Projection), LazyThreadSafetyMode.ExecutionAndPublication);
+        _gpu = device is null ? null : new(() => new GpuLexicalWeights(device, packed.Projection, options.HalfOnGpu), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Use Vector256 where the hardware has it; tests turn it off to check the scalar path.</summary>
@@ -104,11 +104,11 @@ internal abstract class PackedLexicalEncoder : ILexicalEncoder
         _device.Download(deviceWeights.Address, weights.AsSpan(0, count));
     }
 
+    /// <summary>One sequence's terms per work item, over the cores (on the GPU path the selection is most of the call's host time).</summary>
     private void Select(float[] weights, int vocabulary, Span<SparseVector> output)
     {
-        for (var b = 0; b < output.Length; b++)
-        {
-            output[b] = LexicalSelection.Select(weights.AsSpan(b * vocabulary, vocabulary), _excluded, _options);
-        }
+        var selected = new SparseVector[output.Length];
+        Parallel.For(0, output.Length, b => selected[b] = LexicalSelection.Select(weights.AsSpan(b * vocabulary, vocabulary), _excluded, _options));
+        selected.CopyTo(output);
     }
 }

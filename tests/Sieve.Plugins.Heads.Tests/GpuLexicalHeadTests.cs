@@ -99,6 +99,23 @@ public sealed class GpuLexicalHeadTests : IDisposable
             encoder.Encode(new TensorView<float>(new DeviceAddress(64), new TensorShape(1, 2, 4), DeviceKind.Cuda), [2], output));
     }
 
+    [Theory]
+    [InlineData(DenseLexicalHead.Name)]
+    [InlineData(FusedLexicalHead.Name)]
+    public void Encode_Fp16WithAnotherHiddenSize_RefusesNamingTheSetting(string head)
+    {
+        var fixture = new LexicalHeadFixture(1, 3, 20, 8);
+        using var encoder = Create(head, new LexicalHeadOptions { GpuPrecision = "fp16" }).Bind(fixture.Projection());
+        using var states = _device.Upload<float>(fixture.Hidden);
+        var output = new SparseVector[1];
+
+        var error = Assert.Throws<ArgumentException>(() =>
+            encoder.Encode(new TensorView<float>(states.Address, new TensorShape(1, 3, 8), DeviceKind.Cuda), fixture.Lengths, output));
+        Assert.Contains("GpuPrecision fp16", error.Message, StringComparison.Ordinal);
+        Assert.Contains("hidden size 384", error.Message, StringComparison.Ordinal);
+        Assert.Contains("is 8", error.Message, StringComparison.Ordinal);
+    }
+
     private ILexicalHead Create(string name, LexicalHeadOptions options) => name switch
     {
         DenseLexicalHead.Name => new DenseLexicalHead(options, _device),

@@ -12,6 +12,29 @@ public sealed class LexicalHeadOptionsTests
         Assert.True(Validator.TryValidateObject(options, new ValidationContext(options), null, validateAllProperties: true));
         Assert.Equal(256, options.TopK);
         Assert.Equal(0f, options.Threshold);
+        Assert.Equal("fp32", options.GpuPrecision);
+    }
+
+    [Theory]
+    [InlineData("fp16")]
+    [InlineData("half")]
+    [InlineData("FP16")]
+    public void Validate_GpuPrecision_AcceptsOnlyFp32OrFp16(string precision)
+    {
+        var options = new LexicalHeadOptions { GpuPrecision = precision };
+
+        var results = options.Validate(new ValidationContext(options)).ToList();
+
+        if (precision == "fp16")
+        {
+            Assert.Empty(results);
+        }
+        else
+        {
+            var result = Assert.Single(results);
+            Assert.Equal([nameof(LexicalHeadOptions.GpuPrecision)], result.MemberNames);
+            Assert.Contains(precision, result.ErrorMessage, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

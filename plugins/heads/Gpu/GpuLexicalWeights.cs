@@ -1,61 +1,90 @@
 using Sieve.Abstractions;
+using Sieve.Kernels.Gpu;
 
 namespace Sieve.Plugins.Heads.Gpu;
 
 /// <summary>
-/// The GPU weights of both lexical heads for one bound projection: W (transposed and zero-padded to
-/// [⌈d / 16⌉·16, ⌈V / 128⌉·128]) and the bias (zeros when the projection has none) live in device memory from
-/// construction until <see cref="Dispose"/>. <see cref="ComputeFused"/> and <see cref="ComputeDense"/> enqueue their
-/// launches on the device's current stream and write pooled weights [B, V]. Thread-safe, except that
-/// <see cref="Dispose"/> must not overlap a call.
+/// The GPU weights of both lexical heads for one bound projection: W and the bias (zeros when the projection has none)
+/// live in device memory from construction until <see cref="Dispose"/>. In fp32, W is transposed and zero-padded to
+/// [⌈d / 16⌉·16, ⌈V / 128⌉·128] for the CUDA-core kernels; in fp16 (<see cref="LexicalHeadHalfKernel"/>, tensor
+/// cores) it is [⌈V / 128⌉·128, 384] fp16 and each call converts the hidden states to fp16 first.
+/// <see cref="ComputeFused"/> and <see cref="ComputeDense"/> enqueue their launches on the device's current stream and
+/// write pooled weights [B, V]. Thread-safe, except that <see cref="Dispose"/> must not overlap a call.
 /// </summary>
 internal sealed class GpuLexicalWeights : IDisposable
 {
+    /// <summary>Sequence groups of the fp16 kernel at most: each group walks B / 8 sequences with its W fragments in registers.</summary>
+    private const int HalfSequenceGroups = 8;
+
     private readonly IGpuDevice _device;
     private readonly IGpuKernel _fused;
     private readonly IGpuKernel _logits;
     private readonly IGpuKernel _pool;
-    private readonly IGpuBuffer _weightsT;
+    private readonly IGpuKernel? _toHalf;
+    private readonly IGpuBuffer _weights;
     private readonly IGpuBuffer _bias;
 
+    /// <param name="device">The device.</param>
+    /// <param name="projection">W and the bias.</param>
+    /// <param name="half">fp16 inputs on tensor cores (hidden size 384 only) instead of fp32 on CUDA cores.</param>
+    /// <exception cref="ArgumentException"><paramref name="half"/> with a hidden size other than 384.</exception>
     /// <exception cref="InsufficientMemoryException">The device has no room for W.</exception>
-    public GpuLexicalWeights(IGpuDevice device, VocabularyProjection projection)
+    public GpuLexicalWeights(IGpuDevice device, VocabularyProjection projection, bool half = false)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(projection);
         _device = device;
-        _fused = device.Kernel(typeof(FusedLexicalHeadKernel).GetMethod(nameof(FusedLexicalHeadKernel.Run))!);
-        _logits = device.Kernel(typeof(DenseLexicalKernels).GetMethod(nameof(DenseLexicalKernels.Logits))!);
-        _pool = device.Kernel(typeof(DenseLexicalKernels).GetMethod(nameof(DenseLexicalKernels.Pool))!);
+        HalfInputs = half;
         Vocabulary = projection.VocabularySize;
         Hidden = projection.HiddenSize;
+        if (half && Hidden != LexicalHeadHalfKernel.HiddenSize)
+        {
+            throw new ArgumentException(
+                $"GpuPrecision fp16 runs the tensor-core kernel, written for hidden size {LexicalHeadHalfKernel.HiddenSize}; this projection's is {Hidden} (use fp32).",
+                nameof(half));
+        }
+        if (half)
+        {
+            _fused = device.Kernel(typeof(LexicalHeadHalfKernel).GetMethod(nameof(LexicalHeadHalfKernel.Run))!);
+            _logits = _fused;
+            _toHalf = device.Kernel(typeof(HalfConversionKernel).GetMethod(nameof(HalfConversionKernel.ToHalf))!);
+        }
+        else
+        {
+            _fused = device.Kernel(typeof(FusedLexicalHeadKernel).GetMethod(nameof(FusedLexicalHeadKernel.Run))!);
+            _logits = device.Kernel(typeof(DenseLexicalKernels).GetMethod(nameof(DenseLexicalKernels.Logits))!);
+        }
+        _pool = device.Kernel(typeof(DenseLexicalKernels).GetMethod(nameof(DenseLexicalKernels.Pool))!);
         PaddedVocabulary = RoundUp(Vocabulary, LexicalTile.Terms);
         PaddedHidden = RoundUp(Hidden, LexicalTile.Depth);
-        var transposed = new float[(long)PaddedHidden * PaddedVocabulary];
-        var weights = projection.Weights.Span;
-        for (var v = 0; v < Vocabulary; v++)
-        {
-            var row = weights.Slice(v * Hidden, Hidden);
-            for (var k = 0; k < Hidden; k++)
-            {
-                transposed[k * PaddedVocabulary + v] = row[k];
-            }
-        }
         var bias = projection.Bias.IsEmpty ? new float[Vocabulary] : projection.Bias.ToArray();
-        _weightsT = device.Allocate(transposed.LongLength * sizeof(float));
+        if (half)
+        {
+            var rows = new Half[(long)RoundUp(Vocabulary, LexicalHeadHalfKernel.Terms) * Hidden];
+            var source = projection.Weights.Span;
+            for (var i = 0; i < source.Length; i++)
+            {
+                rows[i] = (Half)source[i];
+            }
+            _weights = Upload<Half>(device, rows);
+        }
+        else
+        {
+            _weights = Upload<float>(device, Transposed(projection));
+        }
         try
         {
-            _bias = device.Allocate((long)Vocabulary * sizeof(float));
-            device.Upload<float>(transposed, _weightsT.Address);
-            device.Upload<float>(bias, _bias.Address);
+            _bias = Upload<float>(device, bias);
         }
         catch
         {
-            _bias?.Dispose();
-            _weightsT.Dispose();
+            _weights.Dispose();
             throw;
         }
     }
+
+    /// <summary>Whether the kernels take fp16 inputs on tensor cores.</summary>
+    public bool HalfInputs { get; }
 
     public int Vocabulary { get; }
 
@@ -73,6 +102,10 @@ internal sealed class GpuLexicalWeights : IDisposable
         {
             return $"{hidden} hidden values exceed the GPU kernels' 32-bit indexing";
         }
+        if (HalfInputs && hidden > int.MaxValue - (1L << 24))
+        {
+            return $"{hidden} hidden values exceed the fp16 conversion's 32-bit indexing";
+        }
         return (long)batch * Vocabulary > int.MaxValue ? $"{(long)batch * Vocabulary} weights exceed the GPU kernels' 32-bit indexing" : null;
     }
 
@@ -87,10 +120,15 @@ internal sealed class GpuLexicalWeights : IDisposable
         {
             return;
         }
+        if (HalfInputs)
+        {
+            RunHalf(hidden, batch, sequence, lengths, weights, storeLogits: false);
+            return;
+        }
         _fused.Launch(FusedLaunch(batch), new KernelArguments()
             .View<float>(hidden, (long)batch * sequence * Hidden)
             .View<int>(lengths, batch)
-            .View<float>(_weightsT.Address, (long)PaddedHidden * PaddedVocabulary)
+            .View<float>(_weights.Address, (long)PaddedHidden * PaddedVocabulary)
             .View<float>(_bias.Address, Vocabulary)
             .View<float>(weights, (long)batch * Vocabulary)
             .Value(Parameters(batch, sequence)));
@@ -108,7 +146,11 @@ internal sealed class GpuLexicalWeights : IDisposable
         var parameters = Parameters(batch, sequence);
         var logitCount = Math.Max(1L, (long)batch * sequence * Vocabulary);
         using var logits = _device.Allocate(logitCount * sizeof(float));
-        if (sequence > 0)
+        if (HalfInputs)
+        {
+            RunHalf(hidden, batch, sequence, lengths, logits.Address, storeLogits: true);
+        }
+        else if (sequence > 0)
         {
             _logits.Launch(
                 new GpuLaunch((Vocabulary + LexicalTile.Terms - 1) / LexicalTile.Terms, (sequence + LexicalTile.Tokens - 1) / LexicalTile.Tokens, batch,
@@ -116,7 +158,7 @@ internal sealed class GpuLexicalWeights : IDisposable
                 new KernelArguments()
                     .View<float>(hidden, (long)batch * sequence * Hidden)
                     .View<int>(lengths, batch)
-                    .View<float>(_weightsT.Address, (long)PaddedHidden * PaddedVocabulary)
+                    .View<float>(_weights.Address, (long)PaddedHidden * PaddedVocabulary)
                     .View<float>(logits.Address, logitCount)
                     .Value(parameters));
         }
@@ -133,7 +175,65 @@ internal sealed class GpuLexicalWeights : IDisposable
     public void Dispose()
     {
         _bias.Dispose();
-        _weightsT.Dispose();
+        _weights.Dispose();
+    }
+
+    /// <summary>
+    /// <see cref="LexicalHeadHalfKernel"/> on fp16 copies of the hidden states (scratch, stream-ordered): pooled weights
+    /// [B, V] into <paramref name="output"/>, or with <paramref name="storeLogits"/> the logits [B, S, V].
+    /// </summary>
+    private void RunHalf(DeviceAddress hidden, int batch, int sequence, DeviceAddress lengths, DeviceAddress output, bool storeLogits)
+    {
+        var count = (long)batch * sequence * Hidden;
+        using var halfHidden = _device.Allocate(Math.Max(1, count) * 2);
+        if (count > 0)
+        {
+            var groups = (int)Math.Clamp((count + HalfConversionKernel.Threads - 1) / HalfConversionKernel.Threads, 1, Math.Max(1, _device.MultiprocessorCount) * 16L);
+            _toHalf!.Launch(new GpuLaunch(groups, 1, 1, HalfConversionKernel.Threads),
+                new KernelArguments().View<float>(hidden, count).View<ILGPU.Half>(halfHidden.Address, count).Value((int)count));
+        }
+        _fused.Launch(
+            new GpuLaunch((Vocabulary + LexicalHeadHalfKernel.Terms - 1) / LexicalHeadHalfKernel.Terms, Math.Min(batch, HalfSequenceGroups), 1,
+                LexicalHeadHalfKernel.Threads, LexicalHeadHalfKernel.SharedBytes),
+            new KernelArguments()
+                .Value(halfHidden.Address.Value)
+                .View<int>(lengths, batch)
+                .Value(_weights.Address.Value)
+                .View<float>(_bias.Address, Vocabulary)
+                .Value(output.Value)
+                .Value(new LexicalHeadHalfParameters(batch, sequence, Vocabulary, storeLogits ? 1 : 0)));
+    }
+
+    /// <summary>W transposed and zero-padded, [⌈d / 16⌉·16, ⌈V / 128⌉·128], for the CUDA-core kernels.</summary>
+    private float[] Transposed(VocabularyProjection projection)
+    {
+        var transposed = new float[(long)PaddedHidden * PaddedVocabulary];
+        var weights = projection.Weights.Span;
+        for (var v = 0; v < Vocabulary; v++)
+        {
+            var row = weights.Slice(v * Hidden, Hidden);
+            for (var k = 0; k < Hidden; k++)
+            {
+                transposed[k * PaddedVocabulary + v] = row[k];
+            }
+        }
+        return transposed;
+    }
+
+    private static IGpuBuffer Upload<T>(IGpuDevice device, T[] values)
+        where T : unmanaged
+    {
+        var buffer = device.Allocate(Math.Max(1, values.LongLength) * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
+        try
+        {
+            device.Upload<T>(values, buffer.Address);
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
     }
 
     private LexicalKernelParameters Parameters(int batch, int sequence) =>

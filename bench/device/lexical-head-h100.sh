@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The lexical heads on the lent GPU, from the device-pack payload: `sieve bench lexical-head` on CUDA (dense and fused,
+# fp32 and fp16 inputs, whole Encode calls), the same run under Nsight Compute for each kernel's own GPU time, and the
+# PyTorch eager dense head (fp32 and fp16) as the peer, all in this one call. Run from the repository root on the device
+# machine after the last unpack; results go to $OUT.
+set -uo pipefail
+export LD_LIBRARY_PATH=/usr/local/cuda-13.0/targets/x86_64-linux/lib:/usr/local/cuda-13.0/lib64:/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}
+S=/tmp/payload/device/sieve; chmod +x "$S"
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader
+date -u
+"$S" bench lexical-head --set Sieve:Device=cuda --batch-size 32 --lengths 256 --repeat 9 2>&1 | grep -v " warn: " | tee "$OUT/bench-lexical-head-cuda.txt"
+# Kernel times: one warm-up and one measured call per variant; ncu serializes launches, so only per-kernel durations count.
+if command -v ncu >/dev/null; then
+  ncu --metrics gpu__time_duration.sum --csv --print-units base "$S" bench lexical-head --set Sieve:Device=cuda --batch-size 32 --lengths 256 --repeat 1 \
+    > "$OUT/ncu-lexical-head.csv" 2> "$OUT/ncu-lexical-head.err"
+  echo "ncu exit $?"; tail -3 "$OUT/ncu-lexical-head.err"
+  python3 "$(dirname "$0")/ncu_kernel_times.py" "$OUT/ncu-lexical-head.csv" | tee "$OUT/ncu-lexical-head-summary.txt"
+fi
+python3 "$(dirname "$0")/lexical_head_torch.py" | tee "$OUT/torch-lexical-head.txt"

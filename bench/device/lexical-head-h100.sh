@@ -17,3 +17,13 @@ if command -v ncu >/dev/null; then
   python3 "$(dirname "$0")/ncu_kernel_times.py" "$OUT/ncu-lexical-head.csv" | tee "$OUT/ncu-lexical-head-summary.txt"
 fi
 python3 "$(dirname "$0")/lexical_head_torch.py" | tee "$OUT/torch-lexical-head.txt"
+# The real model: the shipped index and search-sparse jobs (all-MiniLM-L6-v2, its word embeddings as the head) on the
+# CPU, on CUDA in fp32 and on CUDA in fp16; are the sparse vectors and the hits the same?
+for run in cpu:fp32 cuda:fp32 cuda:fp16; do
+  device=${run%%:*}; precision=${run##*:}; tag="$device-$precision"
+  "$S" run --job index --set Sieve:Device=$device --set Sieve:Jobs:2:Operators:lexical-head:Options:GpuPrecision=$precision \
+    --set "Sieve:Jobs:2:Output=$OUT/sparse-vectors-$tag.jsonl" --set "Sieve:Jobs:2:Index=/tmp/sentences-$tag.sparse" 2>&1 | grep "^Job"
+  "$S" run --job search-sparse --set Sieve:Device=$device --set Sieve:Jobs:3:Operators:lexical-head:Options:GpuPrecision=$precision \
+    --set "Sieve:Jobs:3:Index=/tmp/sentences-$tag.sparse" --set "Sieve:Jobs:3:Output=$OUT/hits-sparse-$tag.jsonl" 2>&1 | grep "^Job"
+done
+python3 "$(dirname "$0")/compare_sparse_runs.py" "$OUT" cpu-fp32 cuda-fp32 cuda-fp16 | tee "$OUT/sparse-jobs-compare.txt"

@@ -171,9 +171,10 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
         if (encoders.Length == 4)
         {
             var (difference, sameTerms) = Compare(vectors[1], vectors[3]);
-            var overlap = KeptOverlap(vectors[1], vectors[3]);
+            var (overlap, commonDifference) = KeptOverlap(vectors[1], vectors[3]);
             output.WriteLine(string.Create(c,
-                $"  outputs fused vs fused/fp16: max |Δw| = {difference:G3}; same kept terms in {sameTerms} of {batch} sequences; kept terms in common {overlap:P2}"));
+                $"  outputs fused vs fused/fp16: max |Δw| = {difference:G3}, over the terms both keep {commonDifference:G3}; same kept terms in {sameTerms} of {batch} sequences; " +
+                $"kept terms in common {overlap:P2}"));
         }
     }
 
@@ -247,20 +248,32 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
         return (worst, same);
     }
 
-    /// <summary>The share of <paramref name="reference"/>'s kept terms that <paramref name="other"/> keeps too, over all sequences.</summary>
-    private static double KeptOverlap(SparseVector[] reference, SparseVector[] other)
+    /// <summary>
+    /// The share of <paramref name="reference"/>'s kept terms that <paramref name="other"/> keeps too, over all
+    /// sequences, and the largest weight difference over those common terms.
+    /// </summary>
+    private static (double Share, double Difference) KeptOverlap(SparseVector[] reference, SparseVector[] other)
     {
         long kept = 0, common = 0;
+        double worst = 0;
         for (var b = 0; b < reference.Length; b++)
         {
-            var terms = new HashSet<int>(other[b].Terms.ToArray());
+            var weights = new Dictionary<int, float>();
+            for (var i = 0; i < other[b].Count; i++)
+            {
+                weights[other[b].Terms[i]] = other[b].Weights[i];
+            }
             kept += reference[b].Count;
             for (var i = 0; i < reference[b].Count; i++)
             {
-                common += terms.Contains(reference[b].Terms[i]) ? 1 : 0;
+                if (weights.TryGetValue(reference[b].Terms[i], out var w))
+                {
+                    common++;
+                    worst = Math.Max(worst, Math.Abs(w - reference[b].Weights[i]));
+                }
             }
         }
-        return kept == 0 ? 1 : (double)common / kept;
+        return (kept == 0 ? 1 : (double)common / kept, worst);
     }
 
     private static string Bytes(long? bytes) => bytes switch

@@ -17,6 +17,7 @@ internal static unsafe partial class CudaDriver
     public const int FunctionAttributeMaxDynamicSharedSizeBytes = 8;
     public const int StreamNonBlocking = 1;
     public const int JitErrorLogBuffer = 5, JitErrorLogBufferSizeBytes = 6;
+    public const int MemPoolAttributeReleaseThreshold = 4;
 
     /// <summary>Whether the driver library can be loaded at all (false on machines without an NVIDIA driver).</summary>
     public static bool IsInstalled(out string? reason)
@@ -67,6 +68,8 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Library)] public static partial int cuFuncGetParamInfo(nint function, nuint index, nuint* offset, nuint* size);
     [LibraryImport(Library)] public static partial int cuLaunchKernel(nint function, uint gridX, uint gridY, uint gridZ, uint blockX, uint blockY, uint blockZ,
         uint sharedBytes, nint stream, nint* parameters, nint* extra);
+    [LibraryImport(Library)] public static partial int cuDeviceGetDefaultMemPool(nint* pool, int device);
+    [LibraryImport(Library)] public static partial int cuMemPoolSetAttribute(nint pool, int attribute, void* value);
     [LibraryImport(Library)] public static partial int cuMemAllocAsync(ulong* pointer, nuint bytes, nint stream);
     [LibraryImport(Library)] public static partial int cuMemFreeAsync(ulong pointer, nint stream);
     [LibraryImport(Library, EntryPoint = "cuMemcpyHtoDAsync_v2")] public static partial int cuMemcpyHtoDAsync(ulong target, void* source, nuint bytes, nint stream);

@@ -53,7 +53,23 @@ internal sealed unsafe class CudaPrimaryContext : IDisposable
         CudaDriver.Check(CudaDriver.cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain");
         var primary = new CudaPrimaryContext(ordinal, device, context);
         primary.MakeCurrent();
+        KeepFreedScratch(device);
         return primary;
+    }
+
+    /// <summary>
+    /// Freed stream-ordered allocations up to this many bytes stay in the device's pool. The default (0) hands them
+    /// back to the driver at every synchronization, so an operator's per-call scratch was mapped anew on each call
+    /// (about 4 ms for 1 GiB on an H200).
+    /// </summary>
+    public const ulong RetainedScratchBytes = 4UL << 30;
+
+    private static void KeepFreedScratch(int device)
+    {
+        nint pool;
+        CudaDriver.Check(CudaDriver.cuDeviceGetDefaultMemPool(&pool, device), "cuDeviceGetDefaultMemPool");
+        var threshold = RetainedScratchBytes;
+        CudaDriver.Check(CudaDriver.cuMemPoolSetAttribute(pool, CudaDriver.MemPoolAttributeReleaseThreshold, &threshold), "cuMemPoolSetAttribute(release threshold)");
     }
 
     /// <summary>Makes the primary context current on the calling thread (a cheap check when it already is).</summary>

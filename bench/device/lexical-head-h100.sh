@@ -27,3 +27,19 @@ for run in cpu:fp32 cuda:fp32 cuda:fp16; do
     --set "Sieve:Jobs:3:Index=/tmp/sentences-$tag.sparse" --set "Sieve:Jobs:3:Output=$OUT/hits-sparse-$tag.jsonl" 2>&1 | grep "^Job"
 done
 python3 "$(dirname "$0")/compare_sparse_runs.py" "$OUT" cpu-fp32 cuda-fp32 cuda-fp16 | tee "$OUT/sparse-jobs-compare.txt"
+# Throughput of the index job on 10,240 records (the 40 samples repeated under new ids), CPU vs CUDA fp32 vs CUDA fp16.
+python3 - <<'PY'
+import json
+rows = [json.loads(l) for l in open("samples/sentences.jsonl")]
+with open("/tmp/big.jsonl", "w") as f:
+    for i in range(256):
+        for r in rows:
+            f.write(json.dumps({"id": f"{r['id']}-{i}", "text": r["text"]}) + "\n")
+PY
+for run in cpu:fp32 cuda:fp32 cuda:fp16; do
+  device=${run%%:*}; precision=${run##*:}
+  rm -f /tmp/big-*.jsonl.* 2>/dev/null
+  echo "index job, 10,240 records, $device $precision:"
+  "$S" run --job index --set Sieve:Device=$device --set Sieve:Jobs:2:Operators:lexical-head:Options:GpuPrecision=$precision --set Sieve:Jobs:2:Input=/tmp/big.jsonl \
+    --set "Sieve:Jobs:2:Output=/tmp/big-$device-$precision.jsonl" --set "Sieve:Jobs:2:Index=/tmp/big-$device-$precision.sparse" 2>&1 | grep "^Job"
+done

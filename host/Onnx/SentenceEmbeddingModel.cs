@@ -15,6 +15,7 @@ internal sealed class SentenceEmbeddingModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly bool _hasTokenTypes;
+    private OrtMemoryInfo? _cudaMemory;
 
     public SentenceEmbeddingModel(ModelSession model, string path)
     {
@@ -114,8 +115,44 @@ internal sealed class SentenceEmbeddingModel : IDisposable
         return new HiddenStates(outputs[0].GetTensorDataAsSpan<float>().ToArray(), lengths, inputs.Length, HiddenSize);
     }
 
+    /// <summary>
+    /// On a CUDA session, runs the encoder with its last hidden states bound to GPU memory and leaves them there; null
+    /// on the CPU (use <see cref="Encode"/>).
+    /// </summary>
+    public DeviceHiddenStates? EncodeOnDevice(IReadOnlyList<EncodedText> batch)
+    {
+        if (_model.Execution.Gpu is not { } gpu || HiddenSize <= 0)
+        {
+            return null;
+        }
+        using var inputs = CreateInputs(batch);
+        var lengths = new int[batch.Count];
+        for (var row = 0; row < batch.Count; row++)
+        {
+            lengths[row] = batch[row].Ids.Length;
+        }
+        long[] shape = [batch.Count, inputs.Length, HiddenSize];
+        var bytes = Math.Max(1L, batch.Count * (long)inputs.Length * HiddenSize) * sizeof(float);
+        var buffer = gpu.Allocate(bytes);
+        try
+        {
+            gpu.Synchronize(); // the stream-ordered allocation is complete before ORT writes on its own stream
+            _cudaMemory ??= new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, gpu.Ordinal, OrtMemType.Default);
+            using var output = OrtValue.CreateTensorValueWithData(_cudaMemory, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, shape,
+                checked((nint)buffer.Address.Value), bytes);
+            _model.Run(_runOptions, _inputNames, inputs.Values, _outputNames[0], output); // returns once ORT's stream is done
+            return new DeviceHiddenStates(buffer, lengths, inputs.Length, HiddenSize);
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
     public void Dispose()
     {
+        _cudaMemory?.Dispose();
         _runOptions.Dispose();
         _model.Dispose();
     }

@@ -46,8 +46,21 @@ internal sealed class LexicalTextModel : IDisposable
         return new LexicalTextModel(model, head.Bind(projection), origin);
     }
 
-    /// <summary>The sparse vectors of a batch of texts.</summary>
-    public SparseVector[] Encode(IReadOnlyList<EncodedText> batch) => Encode(_model.Encode(batch));
+    /// <summary>
+    /// The sparse vectors of a batch of texts. On a CUDA session the hidden states stay in GPU memory and the head runs
+    /// its GPU kernels on them; on the CPU they come back to the host.
+    /// </summary>
+    public SparseVector[] Encode(IReadOnlyList<EncodedText> batch)
+    {
+        using var onDevice = _model.EncodeOnDevice(batch);
+        if (onDevice is null)
+        {
+            return Encode(_model.Encode(batch));
+        }
+        var vectors = new SparseVector[onDevice.Rows];
+        _head.Encode(onDevice.View, onDevice.Lengths, vectors);
+        return vectors;
+    }
 
     /// <summary>The sparse vectors of hidden states already computed (e.g. shared with dense pooling).</summary>
     public SparseVector[] Encode(HiddenStates hidden)

@@ -2,7 +2,7 @@
 BlockScoresHalfKernel.Run) in ptxsim.py against an fp64 reference of BlockSelector's block scores (the oracle of
 GpuBlockSelectionTests) on small shapes: causal and not, grouped heads, key bounds, partial query blocks, queries before
 the first key, strides with gaps. Garbage (NaN) surrounds every input so that a read past the valid rows shows.
-Usage: python3 check_block_scores_half.py kernel.ptx [case]   (needs numpy)"""
+Usage: python3 check_block_scores_half.py kernel.ptx [case[,case...]]   (needs numpy)"""
 import sys, struct, math, time
 import numpy as np
 from ptxsim import parse, AsyncCopyCTA, Mem
@@ -121,7 +121,7 @@ def run_case(label, B, Hq, Hkv, T, S, causal, starts, ends, seed, kernel=32, str
 
 ptx = open(sys.argv[1]).read()
 params, stmts, labels = parse(ptx)
-case = sys.argv[2] if len(sys.argv) > 2 else 'all'
+chosen = set(sys.argv[2].split(',')) if len(sys.argv) > 2 else {'all'}  # e.g. 1,4
 cases = {
     # several compressed-key tiles (S = 1280: 79 keys), GQA group 4
     '1': lambda: run_case('causal', 1, 4, 1, 128, 1280, True, [0], [1280], 1),
@@ -141,6 +141,6 @@ cases = {
 }
 ok = True
 for name, fn in cases.items():
-    if case in ('all', name):
+    if {'all', name} & chosen:
         ok &= fn()
 print("ALL OK" if ok else "FAILURES")

@@ -1,6 +1,6 @@
 """Offline check of FlashAttentionHalfKernel without a GPU: runs its PTX (ILGPU's PTXBackend output for
 FlashAttentionHalfKernel.Run) in ptxsim.py against an fp64 reference on small shapes.
-Usage: python3 check_flash_attention_half.py kernel.ptx [case]   (needs numpy: Debian python3-numpy)"""
+Usage: python3 check_flash_attention_half.py kernel.ptx [case[,case...]]   (needs numpy: Debian python3-numpy)"""
 import sys, struct, math, time
 import numpy as np
 from ptxsim import parse, CTA, Mem
@@ -85,18 +85,18 @@ def run_case(B, Hq, Hkv, T, S, causal, blocks, seed, only=None, spread=1.0):
     return not bad.any()
 
 ok = True
-case = sys.argv[2] if len(sys.argv) > 2 else 'all'
-if case in ('all', '1'): ok &= run_case(1, 2, 1, 64, 64, False, None, 1)
-if case in ('all', '2'): ok &= run_case(1, 4, 2, 128, 192, True, None, 2)
-if case in ('all', '3'): ok &= run_case(1, 2, 1, 192, 128, True, None, 3)
-if case in ('all', '4'): ok &= run_case(1, 2, 2, 128, 256, False, None, 4)
-if case in ('all', '5'):
+chosen = set(sys.argv[2].split(',')) if len(sys.argv) > 2 else {'all'}  # e.g. 1,4
+if {'all', '1'} & chosen: ok &= run_case(1, 2, 1, 64, 64, False, None, 1)
+if {'all', '2'} & chosen: ok &= run_case(1, 4, 2, 128, 192, True, None, 2)
+if {'all', '3'} & chosen: ok &= run_case(1, 2, 1, 192, 128, True, None, 3)
+if {'all', '4'} & chosen: ok &= run_case(1, 2, 2, 128, 256, False, None, 4)
+if {'all', '5'} & chosen:
     B, Hkv, T = 2, 1, 128
     blocks = [[[[0, 2], [1]]], [[[], [0, 1, 3]]]]
     ok &= run_case(B, 2, Hkv, T, 256, False, blocks, 5)
-if case in ('all', '6'):
+if {'all', '6'} & chosen:
     blocks = [[[[0, 2], [1, 2, 3]]]]
     ok &= run_case(1, 2, 1, 128, 256, True, blocks, 6)
-if case in ('all', '7'):  # wide scores: the running max moves a lot between blocks
+if {'all', '7'} & chosen:  # wide scores: the running max moves a lot between blocks
     ok &= run_case(1, 1, 1, 64, 256, False, None, 7, spread=4.0)
 print("ALL OK" if ok else "FAILURES")

@@ -3,7 +3,7 @@ LexicalHeadHalfKernel.Run) in ptxsim.py against an fp64 reference of the lexical
 epilogues: the fused weights [B, V] and the reference's logits [B, S, V]. Shapes with partial token tiles, a vocabulary
 that ends inside a group, an empty sequence, and several sequences per group. NaN surrounds every input and fills the
 padding rows of the hidden states, so a read of them shows; the outputs start as a sentinel, so a stray write shows.
-Usage: python3 check_lexical_head_half.py kernel.ptx [case]   (needs numpy: Debian python3-numpy)"""
+Usage: python3 check_lexical_head_half.py kernel.ptx [case[,case...]]   (needs numpy: Debian python3-numpy)"""
 import sys, struct, time
 import numpy as np
 from ptxsim import parse, AsyncCopyCTA, Mem
@@ -92,7 +92,7 @@ def run_case(label, B, S, V, lengths, groups_y, store_logits, seed, only_x=None)
 
 ptx = open(sys.argv[1]).read()
 params, stmts, labels = parse(ptx)
-case = sys.argv[2] if len(sys.argv) > 2 else 'all'
+chosen = set(sys.argv[2].split(',')) if len(sys.argv) > 2 else {'all'}  # e.g. 1,4
 cases = {
     # partial tiles (150 = 64 + 64 + 22), an empty sequence, two sequences in one group, V ending inside the last group
     '1': lambda: run_case('fused', 3, 150, 300, [150, 0, 70], 2, False, 1),
@@ -103,6 +103,6 @@ cases = {
 }
 ok = True
 for name, fn in cases.items():
-    if case in ('all', name):
+    if {'all', name} & chosen:
         ok &= fn()
 print("ALL OK" if ok else "FAILURES")

@@ -7,9 +7,9 @@ namespace Sieve.Plugins.Heads;
 /// <summary>
 /// What both lexical encoders share: the packed projection (released by <see cref="Dispose"/>), the one input check,
 /// a pooled [batch, vocabulary] weights buffer, and the choice of kept terms. They differ only in how the weights are
-/// computed. Hidden states on a CUDA device (with the host's <see cref="IGpuDevice"/>) get their weights from the GPU
-/// (<see cref="GpuLexicalWeights"/>, created on the first such call and held until <see cref="Dispose"/>), downloaded
-/// [batch, vocabulary] and selected on the host as for host states. Thread-safe.
+/// computed. Hidden states on a CUDA device (with the host's <see cref="IGpuDevice"/>) get their weights and their
+/// term selection from the GPU (<see cref="GpuLexicalWeights"/>, created on the first such call and held until
+/// <see cref="Dispose"/>); only the kept terms are downloaded. Thread-safe.
 /// </summary>
 internal abstract class PackedLexicalEncoder : ILexicalEncoder
 {
@@ -40,16 +40,7 @@ internal abstract class PackedLexicalEncoder : ILexicalEncoder
         if (hidden.Device == DeviceKind.Cuda && _gpu is not null)
         {
             var sequence = LexicalBatch.Validate(hidden, lengths, output, projection);
-            var weights = ArrayPool<float>.Shared.Rent(Math.Max(1, lengths.Length * vocabulary));
-            try
-            {
-                ComputeOnDevice(hidden.Address, sequence, lengths, weights);
-                Select(weights, vocabulary, output);
-            }
-            finally
-            {
-                ArrayPool<float>.Shared.Return(weights);
-            }
+            ComputeOnDevice(hidden.Address, sequence, lengths, output);
             return;
         }
         using var batch = LexicalBatch.Open(hidden, lengths, output, projection);
@@ -84,7 +75,8 @@ internal abstract class PackedLexicalEncoder : ILexicalEncoder
         }
     }
 
-    private void ComputeOnDevice(DeviceAddress hidden, int sequence, ReadOnlySpan<int> lengths, float[] weights)
+    /// <summary>Weights and term selection on the device; only the kept terms come back.</summary>
+    private void ComputeOnDevice(DeviceAddress hidden, int sequence, ReadOnlySpan<int> lengths, Span<SparseVector> output)
     {
         var gpu = _gpu!.Value;
         var batch = lengths.Length;
@@ -101,7 +93,7 @@ internal abstract class PackedLexicalEncoder : ILexicalEncoder
         using var deviceWeights = _device.Allocate((long)count * sizeof(float));
         _device.Upload(lengths, deviceLengths.Address);
         ComputeWeights(gpu, hidden, batch, sequence, deviceLengths.Address, deviceWeights.Address);
-        _device.Download(deviceWeights.Address, weights.AsSpan(0, count));
+        gpu.Select(deviceWeights.Address, batch, _options, output);
     }
 
     /// <summary>One sequence's terms per work item, over the cores (on the GPU path the selection is most of the call's host time).</summary>

@@ -21,8 +21,11 @@ internal sealed class GpuLexicalWeights : IDisposable
     private readonly IGpuKernel _logits;
     private readonly IGpuKernel _pool;
     private readonly IGpuKernel? _toHalf;
+    private readonly IGpuKernel _topK;
     private readonly IGpuBuffer _weights;
     private readonly IGpuBuffer _bias;
+    private readonly IGpuBuffer _excluded;
+    private readonly int _excludedCount;
 
     /// <param name="device">The device.</param>
     /// <param name="projection">W and the bias.</param>
@@ -55,6 +58,7 @@ internal sealed class GpuLexicalWeights : IDisposable
             _logits = device.Kernel(typeof(DenseLexicalKernels).GetMethod(nameof(DenseLexicalKernels.Logits))!);
         }
         _pool = device.Kernel(typeof(DenseLexicalKernels).GetMethod(nameof(DenseLexicalKernels.Pool))!);
+        _topK = device.Kernel(typeof(LexicalTopKKernel).GetMethod(nameof(LexicalTopKKernel.Run))!);
         PaddedVocabulary = RoundUp(Vocabulary, LexicalTile.Terms);
         PaddedHidden = RoundUp(Hidden, LexicalTile.Depth);
         var bias = projection.Bias.IsEmpty ? new float[Vocabulary] : projection.Bias.ToArray();
@@ -72,12 +76,16 @@ internal sealed class GpuLexicalWeights : IDisposable
         {
             _weights = Upload<float>(device, Transposed(projection));
         }
+        var excluded = projection.ExcludedTerms.ToArray();
+        _excludedCount = excluded.Length;
         try
         {
             _bias = Upload<float>(device, bias);
+            _excluded = Upload<int>(device, excluded.Length == 0 ? [0] : excluded);
         }
         catch
         {
+            _bias?.Dispose();
             _weights.Dispose();
             throw;
         }
@@ -174,8 +182,57 @@ internal sealed class GpuLexicalWeights : IDisposable
 
     public void Dispose()
     {
+        _excluded.Dispose();
         _bias.Dispose();
         _weights.Dispose();
+    }
+
+    /// <summary>
+    /// Selects each sequence's terms from the weights [B, V] on the device (<see cref="LexicalTopKKernel"/>; the excluded
+    /// terms are zeroed in place) and downloads only the kept ones into <paramref name="output"/>: the same vectors as
+    /// <see cref="LexicalSelection.Select"/> gives on the host. Waits for the device.
+    /// </summary>
+    public void Select(DeviceAddress weights, int batch, LexicalHeadOptions options, Span<SparseVector> output)
+    {
+        if (batch == 0)
+        {
+            return;
+        }
+        var capacity = options.TopK == 0 ? Vocabulary : Math.Min(options.TopK, Vocabulary);
+        var entries = (long)batch * capacity;
+        using var counts = _device.Allocate((long)batch * sizeof(int));
+        using var terms = _device.Allocate(entries * sizeof(int));
+        using var kept = _device.Allocate(entries * sizeof(float));
+        _topK.Launch(new GpuLaunch(batch, 1, 1, LexicalTopKKernel.Threads), new KernelArguments()
+            .View<float>(weights, (long)batch * Vocabulary)
+            .View<int>(_excluded.Address, Math.Max(1, _excludedCount))
+            .View<int>(counts.Address, batch)
+            .View<int>(terms.Address, entries)
+            .View<float>(kept.Address, entries)
+            .Value(new LexicalTopKParameters(Vocabulary, options.TopK, capacity, BitConverter.SingleToInt32Bits(Math.Max(0f, options.Threshold)), _excludedCount)));
+        var rowCounts = new int[batch];
+        _device.Download(counts.Address, rowCounts.AsSpan());
+        // Kept-all rows can be as long as V: fetch each row's kept part; top-k rows are short: fetch them whole at once.
+        var whole = options.TopK != 0;
+        var hostTerms = new int[whole ? entries : capacity];
+        var hostWeights = new float[hostTerms.Length];
+        if (whole)
+        {
+            _device.Download(terms.Address, hostTerms.AsSpan());
+            _device.Download(kept.Address, hostWeights.AsSpan());
+        }
+        for (var b = 0; b < batch; b++)
+        {
+            var count = rowCounts[b];
+            var start = whole ? b * capacity : 0;
+            if (!whole && count > 0)
+            {
+                var offset = (long)b * capacity * sizeof(int);
+                _device.Download(new DeviceAddress(terms.Address.Value + (ulong)offset), hostTerms.AsSpan(0, count));
+                _device.Download(new DeviceAddress(kept.Address.Value + (ulong)offset), hostWeights.AsSpan(0, count));
+            }
+            output[b] = new SparseVector(hostTerms.AsSpan(start, count), hostWeights.AsSpan(start, count));
+        }
     }
 
     /// <summary>

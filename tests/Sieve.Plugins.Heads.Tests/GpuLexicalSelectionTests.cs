@@ -19,6 +19,33 @@ public sealed class GpuLexicalSelectionTests : IDisposable
 
     public void Dispose() => _device.Dispose();
 
+    [Fact]
+    public void Select_OnDeviceWithDistinctWeights_KeepsTheHostsTopK()
+    {
+        const int vocabulary = 3001;
+        var random = new Random(5);
+        var weights = new float[2 * vocabulary];
+        for (var i = 0; i < weights.Length; i++)
+        {
+            weights[i] = random.NextSingle() * 3f * (random.Next(4) == 0 ? 0f : 1f); // a quarter zeros, the rest distinct
+        }
+        var options = new LexicalHeadOptions { TopK = 100, Threshold = 0.1f };
+        var projection = new VocabularyProjection(new float[vocabulary * 4], ReadOnlyMemory<float>.Empty, vocabulary, 4, new[] { 7 });
+        using var gpu = new GpuLexicalWeights(_device, projection);
+        using var onDevice = _device.Upload<float>(weights);
+        var actual = new SparseVector[2];
+
+        gpu.Select(onDevice.Address, 2, options, actual);
+
+        for (var b = 0; b < 2; b++)
+        {
+            var expected = LexicalSelection.Select(weights.AsSpan(b * vocabulary, vocabulary).ToArray(), [7], options);
+            Assert.Equal(100, expected.Count);
+            Assert.Equal(expected.Terms.ToArray(), actual[b].Terms.ToArray());
+            Assert.Equal(expected.Weights.ToArray(), actual[b].Weights.ToArray());
+        }
+    }
+
     [Theory]
     [InlineData(0, 0f)]
     [InlineData(1, 0f)]

@@ -7,15 +7,19 @@ namespace Sieve.Plugins.Heads.Gpu;
 /// <summary>
 /// The host's term selection (<see cref="LexicalSelection.Select"/>) on the GPU, one group per sequence, so only the kept
 /// terms come back instead of the [B, V] weights. Weights are never negative, so their order is the order of their
-/// bits: a radix select (four passes over 8 bits, shared-memory histograms) finds the k-th largest weight above the
-/// threshold; a stable compaction in term order then keeps every weight above it and the lowest-id ties at it. The
-/// result equals the host's: the same terms, ascending.
+/// bits: a radix select (three digits of 11, 10 and 10 bits, shared-memory histograms) finds the k-th largest weight
+/// above the threshold; then each thread takes a contiguous run of terms and one prefix sum over the threads places
+/// every weight above it and the lowest-id ties at it, in term order. The result equals the host's: the same terms,
+/// ascending.
 /// </summary>
 /// <remarks>Launch: grid (B, 1, 1), group <see cref="Threads"/>. The excluded terms of the weights are zeroed in place.</remarks>
 public static class LexicalTopKKernel
 {
     /// <summary>Threads per group.</summary>
     public const int Threads = 256;
+
+    /// <summary>Histogram bins of the first digit (11 bits); the other two digits have 10.</summary>
+    private const int HistogramBins = 2048;
 
     /// <summary>The kernel.</summary>
     /// <param name="weights">[B, V], non-negative; excluded entries are zeroed.</param>
@@ -28,7 +32,7 @@ public static class LexicalTopKKernel
     public static void Run(ArrayView<float> weights, ArrayView<int> excluded, ArrayView<int> counts, ArrayView<int> terms, ArrayView<float> kept,
         LexicalTopKParameters p)
     {
-        var histogram = SharedMemory.Allocate<int>(256);
+        var histogram = SharedMemory.Allocate<int>(HistogramBins);
         var state = SharedMemory.Allocate<int>(4);
         var warpTotals = SharedMemory.Allocate<int>(Threads);
         var b = Grid.IdxX;
@@ -39,23 +43,22 @@ public static class LexicalTopKKernel
             weights[row + excluded[i]] = 0f;
         }
         var threshold = (uint)p.ThresholdBits;
-        if (t == 0)
-        {
-            state[0] = 0;
-        }
-        Group.Barrier(); // exclusions written, counter cleared
+        Group.Barrier(); // exclusions written
 
+        // Each thread owns a contiguous run of terms, so that one prefix sum over threads orders the output by term.
+        var span = (p.Vocabulary + Threads - 1) / Threads;
+        var first = IntrinsicMath.Min(p.Vocabulary, t * span);
+        var end = IntrinsicMath.Min(p.Vocabulary, first + span);
         var local = 0;
-        for (var v = t; v < p.Vocabulary; v += Threads)
+        for (var v = first; v < end; v++)
         {
             local += Bits(weights[row + v]) > threshold ? 1 : 0;
         }
-        Atomic.Add(ref state[0], local);
-        Group.Barrier();
-        var count = state[0];
+        ExclusiveSum(local, warpTotals, out var count);
         var keep = p.TopK == 0 ? count : IntrinsicMath.Min(count, p.TopK);
 
-        // cutoff: keep bits > cutoff, plus the first `ties` weights whose bits equal it (term order).
+        // cutoff: keep bits > cutoff, plus the first `ties` weights whose bits equal it (term order). The sign bit is
+        // always 0; digits of 11, 10 and 10 bits spread even the first pass (exponent and 3 mantissa bits) over many bins.
         var cutoff = threshold;
         var ties = 0;
         if (keep < count)
@@ -63,65 +66,86 @@ public static class LexicalTopKKernel
             uint prefix = 0;
             uint mask = 0;
             var remaining = keep;
-            for (var shift = 24; shift >= 0; shift -= 8)
+            for (var pass = 0; pass < 3; pass++)
             {
-                Group.Barrier(); // the previous pass is done with the histogram and the state
-                histogram[t] = 0; // Threads == 256 bins
+                var shift = pass == 0 ? 20 : pass == 1 ? 10 : 0;
+                var bins = pass == 0 ? HistogramBins : HistogramBins / 2;
+                for (var i = t; i < HistogramBins; i += Threads)
+                {
+                    histogram[i] = 0;
+                }
                 Group.Barrier();
                 for (var v = t; v < p.Vocabulary; v += Threads)
                 {
                     var bits = Bits(weights[row + v]);
                     if (bits > threshold && (bits & mask) == prefix)
                     {
-                        Atomic.Add(ref histogram[(int)((bits >> shift) & 255)], 1);
+                        Atomic.Add(ref histogram[(int)((bits >> shift) & (uint)(bins - 1))], 1);
                     }
                 }
                 Group.Barrier();
-                if (t == 0)
+                // Thread t owns `per` bins from the top down; the one whose bins hold the k-th weight walks them.
+                var per = bins / Threads;
+                var top = bins - 1 - t * per;
+                var mine = 0;
+                for (var d = top; d > top - per; d--)
                 {
-                    var above = 0;
-                    var digit = 255;
-                    while (digit > 0 && above + histogram[digit] < remaining)
+                    mine += histogram[d];
+                }
+                var above = ExclusiveSum(mine, warpTotals, out _);
+                if (above < remaining && above + mine >= remaining)
+                {
+                    var digit = top;
+                    while (above + histogram[digit] < remaining)
                     {
                         above += histogram[digit];
                         digit--;
                     }
-                    state[1] = digit;
-                    state[2] = remaining - above;
+                    state[0] = digit;
+                    state[1] = remaining - above;
                 }
                 Group.Barrier();
-                prefix |= (uint)state[1] << shift;
-                mask |= 255u << shift;
-                remaining = state[2];
+                prefix |= (uint)state[0] << shift;
+                mask |= (uint)(bins - 1) << shift;
+                remaining = state[1];
+                Group.Barrier(); // everyone has read the state and the histogram before the next pass
             }
             cutoff = prefix;
             ties = remaining;
         }
 
-        var written = 0;
-        var tiesSeen = 0;
-        var at = (long)b * p.Capacity;
-        for (var first = 0; first < p.Vocabulary; first += Threads)
+        var greater = 0;
+        var equal = 0;
+        for (var v = first; v < end; v++)
         {
-            var v = first + t;
-            var bits = v < p.Vocabulary ? Bits(weights[row + v]) : 0u;
-            var greater = v < p.Vocabulary && bits > cutoff;
-            var tie = ties > 0 && v < p.Vocabulary && bits == cutoff;
-            var takesTie = false;
-            if (ties > 0)
+            var bits = Bits(weights[row + v]);
+            greater += bits > cutoff ? 1 : 0;
+            equal += bits == cutoff ? 1 : 0;
+        }
+        var tiesTaken = 0;
+        if (ties > 0)
+        {
+            var tiesBefore = ExclusiveSum(equal, warpTotals, out _);
+            tiesTaken = IntrinsicMath.Clamp(ties - tiesBefore, 0, equal);
+        }
+        var index = ExclusiveSum(greater + tiesTaken, warpTotals, out var written);
+        var at = (long)b * p.Capacity + index;
+        for (var v = first; v < end; v++)
+        {
+            var weight = weights[row + v];
+            var bits = Bits(weight);
+            var take = bits > cutoff;
+            if (!take && tiesTaken > 0 && bits == cutoff)
             {
-                var tieRank = tiesSeen + ExclusiveSum(tie ? 1 : 0, warpTotals, out var tieCount);
-                takesTie = tie && tieRank < ties;
-                tiesSeen += tieCount;
+                take = true;
+                tiesTaken--;
             }
-            var take = greater || takesTie;
-            var index = written + ExclusiveSum(take ? 1 : 0, warpTotals, out var taken);
             if (take)
             {
-                terms[at + index] = v;
-                kept[at + index] = weights[row + v];
+                terms[at] = v;
+                kept[at] = weight;
+                at++;
             }
-            written += taken;
         }
         if (t == 0)
         {

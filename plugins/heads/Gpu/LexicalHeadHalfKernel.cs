@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ILGPU;
 using ILGPU.Runtime.Cuda;
 using Sieve.Kernels.Gpu;
@@ -87,7 +88,6 @@ public static partial class LexicalHeadHalfKernel
         int copyChunk = thread & 15;
         int copyShared = copyRow * RowBytes + ((copyChunk ^ (copyRow & 7)) << 4);
         int copyGlobal = copyRow * RowBytes + (copyChunk << 4);
-        long sequenceBytes = (long)p.Sequence * RowBytes;
 
         // The load cursor runs two tiles ahead of the compute cursor; both walk (sequence, first token) the same way.
         int loadSequence = Grid.IdxY;
@@ -95,19 +95,7 @@ public static partial class LexicalHeadHalfKernel
         int loadLength = loadSequence < p.Batch ? lengths[loadSequence] : 0;
         for (int i = 0; i < Stages - 1; i++)
         {
-            if (loadSequence < p.Batch)
-            {
-                long tile = (long)hidden + loadSequence * sequenceBytes + (long)loadFirst * RowBytes;
-                CudaAsm.Emit(LoadTile, i * TileBytes + copyShared, tile + copyGlobal, loadLength - loadFirst - copyRow, (long)hidden);
-                loadFirst += Tokens;
-                if (loadFirst >= loadLength)
-                {
-                    loadSequence += Grid.DimY;
-                    loadFirst = 0;
-                    loadLength = loadSequence < p.Batch ? lengths[loadSequence] : 0;
-                }
-            }
-            CudaAsm.Emit(Commit);
+            LoadNext(hidden, lengths, p, i * TileBytes + copyShared, copyGlobal, copyRow, ref loadSequence, ref loadFirst, ref loadLength);
         }
 
         int sequence = Grid.IdxY;
@@ -120,19 +108,7 @@ public static partial class LexicalHeadHalfKernel
         {
             CudaAsm.Emit(WaitAllButOne);
             Group.Barrier(); // this step's tile has landed; every warp is done with the previous step's buffer
-            if (loadSequence < p.Batch)
-            {
-                long tile = (long)hidden + loadSequence * sequenceBytes + (long)loadFirst * RowBytes;
-                CudaAsm.Emit(LoadTile, loadBuffer * TileBytes + copyShared, tile + copyGlobal, loadLength - loadFirst - copyRow, (long)hidden);
-                loadFirst += Tokens;
-                if (loadFirst >= loadLength)
-                {
-                    loadSequence += Grid.DimY;
-                    loadFirst = 0;
-                    loadLength = loadSequence < p.Batch ? lengths[loadSequence] : 0;
-                }
-            }
-            CudaAsm.Emit(Commit);
+            LoadNext(hidden, lengths, p, loadBuffer * TileBytes + copyShared, copyGlobal, copyRow, ref loadSequence, ref loadFirst, ref loadLength);
 
             CudaAsm.Emit(Logits, buffer * TileBytes);
             int remaining = length - first - 2 * quad;
@@ -165,5 +141,28 @@ public static partial class LexicalHeadHalfKernel
             buffer = buffer == Stages - 1 ? 0 : buffer + 1;
             loadBuffer = loadBuffer == Stages - 1 ? 0 : loadBuffer + 1;
         }
+    }
+
+    /// <summary>
+    /// Starts the copy of the load cursor's tile (if any is left) into the buffer at <paramref name="shared"/>, closes
+    /// the copy group (empty past the last tile, so the wait counts stay in step) and moves the cursor on.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadNext(ulong hidden, ArrayView<int> lengths, LexicalHeadHalfParameters p, int shared, int copyGlobal, int copyRow,
+        ref int sequence, ref int first, ref int length)
+    {
+        if (sequence < p.Batch)
+        {
+            long tile = (long)hidden + ((long)sequence * p.Sequence + first) * RowBytes;
+            CudaAsm.Emit(LoadTile, shared, tile + copyGlobal, length - first - copyRow, (long)hidden);
+            first += Tokens;
+            if (first >= length)
+            {
+                sequence += Grid.DimY;
+                first = 0;
+                length = sequence < p.Batch ? lengths[sequence] : 0;
+            }
+        }
+        CudaAsm.Emit(Commit);
     }
 }

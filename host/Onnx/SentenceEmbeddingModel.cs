@@ -98,11 +98,7 @@ internal sealed class SentenceEmbeddingModel : IDisposable
     public HiddenStates Encode(IReadOnlyList<EncodedText> batch)
     {
         using var inputs = CreateInputs(batch);
-        var lengths = new int[batch.Count];
-        for (var row = 0; row < batch.Count; row++)
-        {
-            lengths[row] = batch[row].Ids.Length;
-        }
+        var lengths = Lengths(batch);
         if (HiddenSize > 0)
         {
             var values = new float[batch.Count * inputs.Length * HiddenSize];
@@ -126,11 +122,7 @@ internal sealed class SentenceEmbeddingModel : IDisposable
             return null;
         }
         using var inputs = CreateInputs(batch);
-        var lengths = new int[batch.Count];
-        for (var row = 0; row < batch.Count; row++)
-        {
-            lengths[row] = batch[row].Ids.Length;
-        }
+        var lengths = Lengths(batch);
         long[] shape = [batch.Count, inputs.Length, HiddenSize];
         var bytes = Math.Max(1L, batch.Count * (long)inputs.Length * HiddenSize) * sizeof(float);
         var buffer = gpu.Allocate(bytes);
@@ -148,6 +140,16 @@ internal sealed class SentenceEmbeddingModel : IDisposable
             buffer.Dispose();
             throw;
         }
+    }
+
+    private static int[] Lengths(IReadOnlyList<EncodedText> batch)
+    {
+        var lengths = new int[batch.Count];
+        for (var row = 0; row < batch.Count; row++)
+        {
+            lengths[row] = batch[row].Ids.Length;
+        }
+        return lengths;
     }
 
     public void Dispose()

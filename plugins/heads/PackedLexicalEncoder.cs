@@ -96,7 +96,7 @@ internal abstract class PackedLexicalEncoder : ILexicalEncoder
         gpu.Select(deviceWeights.Address, batch, _options, output);
     }
 
-    /// <summary>One sequence's terms per work item, over the cores (on the GPU path the selection is most of the call's host time).</summary>
+    /// <summary>The host selection, one sequence per work item over the cores.</summary>
     private void Select(float[] weights, int vocabulary, Span<SparseVector> output)
     {
         var selected = new SparseVector[output.Length];

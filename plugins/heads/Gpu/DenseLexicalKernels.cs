@@ -15,7 +15,7 @@ public static class DenseLexicalKernels
     public const int PoolThreads = 256;
 
     /// <summary>
-    /// logits[(b·S + s)·V + v] = h[b, s] · W[v] for s &lt; lengths[b]. Launch: grid (⌈V / 128⌉, ⌈S / 128⌉, B), group 256,
+    /// logits[(b·S + s)·V + v] = h[b, s] · W[v] for s &lt; lengths[b]. Launch: grid (⌈V / 128⌉, ⌈S / 64⌉, B), group 256,
     /// shared <see cref="LexicalTile.SharedBytes"/>.
     /// </summary>
     [GpuKernel]
@@ -34,16 +34,14 @@ public static class DenseLexicalKernels
         var t = Group.IdxX;
         var tx = t & 15;
         var ty = t >> 4;
-        LexicalTile.Logits(shared, hidden, weightsT, p, b, s0, length, v0, out var a);
+        LexicalTile.Logits(shared, hidden, weightsT, p, b, s0, length, v0, out var a0, out var a1, out var a2, out var a3);
+        var s = s0 + 4 * ty;
+        var row = ((long)b * p.Sequence + s) * p.Vocabulary;
         var first = v0 + 4 * tx;
-        Store(logits, b, s0 + TileLogits.Token(ty, 0), length, first, p, a.A0);
-        Store(logits, b, s0 + TileLogits.Token(ty, 1), length, first, p, a.A1);
-        Store(logits, b, s0 + TileLogits.Token(ty, 2), length, first, p, a.A2);
-        Store(logits, b, s0 + TileLogits.Token(ty, 3), length, first, p, a.A3);
-        Store(logits, b, s0 + TileLogits.Token(ty, 4), length, first, p, a.A4);
-        Store(logits, b, s0 + TileLogits.Token(ty, 5), length, first, p, a.A5);
-        Store(logits, b, s0 + TileLogits.Token(ty, 6), length, first, p, a.A6);
-        Store(logits, b, s0 + TileLogits.Token(ty, 7), length, first, p, a.A7);
+        Store(logits, row, first, s < length, p.Vocabulary, a0);
+        Store(logits, row + p.Vocabulary, first, s + 1 < length, p.Vocabulary, a1);
+        Store(logits, row + 2L * p.Vocabulary, first, s + 2 < length, p.Vocabulary, a2);
+        Store(logits, row + 3L * p.Vocabulary, first, s + 3 < length, p.Vocabulary, a3);
     }
 
     /// <summary>
@@ -70,14 +68,12 @@ public static class DenseLexicalKernels
         output[b * p.Vocabulary + v] = LexicalTile.Weight(m + bias[v]);
     }
 
-    private static void Store(ArrayView<float> logits, int b, int s, int length, int first, LexicalKernelParameters p, Vec8 a)
+    private static void Store(ArrayView<float> logits, long row, int first, bool valid, int vocabulary, Vec8 a)
     {
-        if (s >= length)
+        if (!valid)
         {
             return;
         }
-        var row = ((long)b * p.Sequence + s) * p.Vocabulary;
-        var vocabulary = p.Vocabulary;
         S(logits, row, first, vocabulary, a.X0);
         S(logits, row, first + 1, vocabulary, a.X1);
         S(logits, row, first + 2, vocabulary, a.X2);

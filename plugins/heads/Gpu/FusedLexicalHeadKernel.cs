@@ -6,8 +6,8 @@ namespace Sieve.Plugins.Heads.Gpu;
 
 /// <summary>
 /// <c>lexical-head/fused</c> on the GPU: pooled weights [B, V] = max over valid tokens of log(1 + relu(h·W_v + b_v)),
-/// never materializing the [B, S, V] logits. A group owns 128 terms of one sequence and walks its valid tokens 128 at a
-/// time (<see cref="LexicalTile"/>); each thread folds its 8 × 8 logits into 8 running maxima in registers; at the end
+/// never materializing the [B, S, V] logits. A group owns 128 terms of one sequence and walks its valid tokens 64 at a
+/// time (<see cref="LexicalTile"/>); each thread folds its 4 × 8 logits into 8 running maxima in registers; at the end
 /// the 16 token groups' maxima meet in shared memory, and bias, relu and log1p are applied once per term (monotonic).
 /// </summary>
 /// <remarks>
@@ -31,16 +31,24 @@ public static class FusedLexicalHeadKernel
         var m = Vec8.Splat(float.NegativeInfinity);
         for (var s0 = 0; s0 < length; s0 += LexicalTile.Tokens)
         {
-            LexicalTile.Logits(shared, hidden, weightsT, p, b, s0, length, v0, out var a);
-            var valid = length - s0; // tokens of this tile inside the sequence
-            m = Fold(m, a.A0, TileLogits.Token(ty, 0) < valid);
-            m = Fold(m, a.A1, TileLogits.Token(ty, 1) < valid);
-            m = Fold(m, a.A2, TileLogits.Token(ty, 2) < valid);
-            m = Fold(m, a.A3, TileLogits.Token(ty, 3) < valid);
-            m = Fold(m, a.A4, TileLogits.Token(ty, 4) < valid);
-            m = Fold(m, a.A5, TileLogits.Token(ty, 5) < valid);
-            m = Fold(m, a.A6, TileLogits.Token(ty, 6) < valid);
-            m = Fold(m, a.A7, TileLogits.Token(ty, 7) < valid);
+            LexicalTile.Logits(shared, hidden, weightsT, p, b, s0, length, v0, out var a0, out var a1, out var a2, out var a3);
+            var s = s0 + 4 * ty;
+            if (s < length)
+            {
+                m = Vec8.Max(m, a0);
+            }
+            if (s + 1 < length)
+            {
+                m = Vec8.Max(m, a1);
+            }
+            if (s + 2 < length)
+            {
+                m = Vec8.Max(m, a2);
+            }
+            if (s + 3 < length)
+            {
+                m = Vec8.Max(m, a3);
+            }
         }
         Group.Barrier(); // everyone is done with the tiles
         var at = ty * LexicalTile.Terms + 4 * tx;
@@ -64,6 +72,4 @@ public static class FusedLexicalHeadKernel
             output[b * p.Vocabulary + v] = LexicalTile.Weight(r + bias[v]);
         }
     }
-
-    private static Vec8 Fold(Vec8 maxima, Vec8 logits, bool valid) => valid ? Vec8.Max(maxima, logits) : maxima;
 }

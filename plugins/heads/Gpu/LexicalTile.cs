@@ -9,9 +9,9 @@ namespace Sieve.Plugins.Heads.Gpu;
 /// The GEMM tile both GPU heads share: a group of <see cref="Threads"/> threads computes the logits of
 /// <see cref="Terms"/> terms × <see cref="Tokens"/> tokens, stepping through the hidden features <see cref="Depth"/> at a
 /// time. Each step stages W (from the transposed, padded copy, [paddedHidden, paddedVocabulary]: two 16-byte loads a
-/// thread) and the hidden rows (transposed into [feature][token]: two 16-byte loads a thread) in shared memory; then
-/// thread (tx = t % 16, ty = t / 16) accumulates its 8 tokens (4·ty + j and 64 + 4·ty + j) × 8 terms (4·tx + x and
-/// 64 + 4·tx + x) in 64 registers: per feature four 16-byte shared loads feed 64 FMAs. Device code.
+/// thread) and the hidden rows (transposed into [feature][token]) in shared memory; then thread (tx = t % 16,
+/// ty = t / 16) accumulates its 4 tokens (4·ty + j) × 8 terms (4·tx + x, 64 + 4·tx + x) in 32 registers: per feature
+/// three 16-byte shared loads feed 32 FMAs. Device code.
 /// </summary>
 public static class LexicalTile
 {
@@ -19,7 +19,7 @@ public static class LexicalTile
     public const int Terms = 128;
 
     /// <summary>Tokens per tile.</summary>
-    public const int Tokens = 128;
+    public const int Tokens = 64;
 
     /// <summary>Hidden features per staging step.</summary>
     public const int Depth = 16;
@@ -30,7 +30,7 @@ public static class LexicalTile
     /// <summary>Float4s per staged W row (128 terms + 4 pad).</summary>
     private const int WeightStride4 = Terms / 4 + 1;
 
-    /// <summary>Floats per staged hidden row (128 tokens + 4 pad).</summary>
+    /// <summary>Floats per staged hidden row (64 tokens + 4 pad).</summary>
     private const int HiddenStride = Tokens + 4;
 
     private const int HiddenAt = Depth * WeightStride4 * 4;
@@ -39,14 +39,13 @@ public static class LexicalTile
     public const int SharedBytes = (HiddenAt + Depth * HiddenStride) * 4;
 
     /// <summary>
-    /// This thread's 8 × 8 logits (no bias) of tokens [s0, s0 + 128) of sequence b (tokens at or past
-    /// <paramref name="length"/> read zeros) against terms [v0, v0 + 128): a.A0..A3 are tokens s0 + 4·ty + j,
-    /// a.A4..A7 tokens s0 + 64 + 4·ty + j. Starts and ends with every thread past a barrier-free point, so callers may
-    /// reuse shared memory only after a barrier.
+    /// This thread's 4 × 8 logits (no bias) of tokens [s0, s0 + 64) of sequence b (tokens at or past
+    /// <paramref name="length"/> read zeros) against terms [v0, v0 + 128). Starts and ends with every thread past a
+    /// barrier-free point, so callers may reuse shared memory only after a barrier.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Logits(ArrayView<Float4> shared, ArrayView<float> hidden, ArrayView<float> weightsT, LexicalKernelParameters p,
-        int b, int s0, int length, int v0, out TileLogits a)
+    public static void Logits(ArrayView<Float4> shared, ArrayView<float> hidden, ArrayView<float> weightsT, LexicalKernelParameters p,
+        int b, int s0, int length, int v0, out Vec8 a0, out Vec8 a1, out Vec8 a2, out Vec8 a3)
     {
         var t = Group.IdxX;
         var tx = t & 15;
@@ -54,7 +53,10 @@ public static class LexicalTile
         var scalar = shared.Cast<float>();
         var w4 = weightsT.Cast<Float4>().AsAligned(16);
         var h4 = hidden.Cast<Float4>().AsAligned(16);
-        a = default;
+        a0 = Vec8.Splat(0f);
+        a1 = a0;
+        a2 = a0;
+        a3 = a0;
         var rowBase = (b * p.Sequence + s0) * p.Hidden;
         for (var k0 = 0; k0 < p.PaddedHidden; k0 += Depth)
         {
@@ -67,26 +69,22 @@ public static class LexicalTile
                 var c = index & 31;
                 shared[k * WeightStride4 + c] = w4[((k0 + k) * p.PaddedVocabulary + v0) / 4 + c];
             }
-            // Hidden: 128 tokens × 16 features, transposed.
+            // Hidden: 64 tokens × 16 features, transposed.
             if (p.Hidden4 != 0)
             {
-                for (var i = 0; i < 2; i++)
-                {
-                    var index = i * Threads + t;
-                    var token = index >> 2;
-                    var c = index & 3;
-                    var feature = k0 + 4 * c;
-                    var value = s0 + token < length && feature < p.Hidden ? h4[(rowBase + token * p.Hidden + feature) / 4] : Float4.Zero;
-                    var at = HiddenAt + 4 * c * HiddenStride + token;
-                    scalar[at] = value.X;
-                    scalar[at + HiddenStride] = value.Y;
-                    scalar[at + 2 * HiddenStride] = value.Z;
-                    scalar[at + 3 * HiddenStride] = value.W;
-                }
+                var token = t >> 2;
+                var c = t & 3;
+                var feature = k0 + 4 * c;
+                var value = s0 + token < length && feature < p.Hidden ? h4[(rowBase + token * p.Hidden + feature) / 4] : Float4.Zero;
+                var at = HiddenAt + 4 * c * HiddenStride + token;
+                scalar[at] = value.X;
+                scalar[at + HiddenStride] = value.Y;
+                scalar[at + 2 * HiddenStride] = value.Z;
+                scalar[at + 3 * HiddenStride] = value.W;
             }
             else
             {
-                for (var i = 0; i < 8; i++)
+                for (var i = 0; i < 4; i++)
                 {
                     var index = i * Threads + t;
                     var token = index >> 4;
@@ -103,16 +101,11 @@ public static class LexicalTile
             {
                 var w0 = shared[wAt];
                 var w1 = shared[wAt + 16];
-                var h0 = shared[hAt];
-                var h1 = shared[hAt + 16];
-                a.A0 = Vec8.Fma(a.A0, h0.X, w0, w1);
-                a.A1 = Vec8.Fma(a.A1, h0.Y, w0, w1);
-                a.A2 = Vec8.Fma(a.A2, h0.Z, w0, w1);
-                a.A3 = Vec8.Fma(a.A3, h0.W, w0, w1);
-                a.A4 = Vec8.Fma(a.A4, h1.X, w0, w1);
-                a.A5 = Vec8.Fma(a.A5, h1.Y, w0, w1);
-                a.A6 = Vec8.Fma(a.A6, h1.Z, w0, w1);
-                a.A7 = Vec8.Fma(a.A7, h1.W, w0, w1);
+                var h = shared[hAt];
+                a0 = Vec8.Fma(a0, h.X, w0, w1);
+                a1 = Vec8.Fma(a1, h.Y, w0, w1);
+                a2 = Vec8.Fma(a2, h.Z, w0, w1);
+                a3 = Vec8.Fma(a3, h.W, w0, w1);
                 wAt += WeightStride4;
                 hAt += HiddenStride / 4;
             }

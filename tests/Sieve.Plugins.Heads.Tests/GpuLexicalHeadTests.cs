@@ -23,6 +23,8 @@ public sealed class GpuLexicalHeadTests : IDisposable
         { FusedLexicalHead.Name, 2, 33, 7, 200 },
         { DenseLexicalHead.Name, 3, 70, 40, 200 },
         { FusedLexicalHead.Name, 3, 70, 40, 200 },
+        { DenseLexicalHead.Name, 3, 150, 20, 130 },
+        { FusedLexicalHead.Name, 3, 150, 20, 130 },
     };
 
     [Theory]

@@ -16,7 +16,7 @@ internal sealed record CommandLine(
 
     private static readonly HashSet<string> ValueFlags = ["--rewrite", "--records", "--batch-size", "--repeat", "--model", "--lengths", "--head-sizes", "--heads", "--density", "--densities", "--block-size", "--texts",
         "--collection", "--docs", "--queries", "--head", "--terms", "--contexts", "--windows", "--per-cell",
-        "--batches", "--new-tokens", "--attention", "--query-terms", "--head-size", "--kernels", "--json", "--top-k-blocks", "--amplitude"];
+        "--batches", "--new-tokens", "--attention", "--query-terms", "--head-size", "--kernels", "--json", "--top-k-blocks", "--amplitude", "--gpu-precision"];
 
     /// <summary>Parses <paramref name="args"/>; a missing verb means <c>run</c>.</summary>
     /// <exception cref="SieveException">An unknown verb or option, or an option without its value.</exception>

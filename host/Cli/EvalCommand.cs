@@ -27,7 +27,7 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         if (commandLine.Arguments is not ["embed-fidelity"])
         {
             throw new SieveException("Usage: sieve eval embed-fidelity [--densities 0.25,0.5,0.75] [--block-size 16] [--texts 200] | " +
-                "sieve eval retrieval [--collection DIR] [--docs N] [--queries N] [--head fused|dense] [--terms 32] [--query-terms 16[,8,...]] | " +
+                "sieve eval retrieval [--collection DIR] [--docs N] [--queries N] [--head fused|dense] [--terms 32] [--query-terms 16[,8,...]] [--gpu-precision fp32|fp16] | " +
                 "sieve eval lm [--model NAME] [--contexts 1024,4096] [--windows N] [--lengths 512,1024] [--per-cell N]. Evaluations: embed-fidelity, retrieval, lm.");
         }
         var settings = options.Value;
@@ -50,8 +50,12 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
             ?? throw new SieveException("sieve eval retrieval needs a model under Sieve:Models (a BERT-style encoder with its vocab.txt).");
         var collection = paths.Resolve(commandLine.Flags.GetValueOrDefault("--collection") ?? ".data/nave-web");
         var data = RetrievalDataLoader.Load(collection, commandLine.IntFlag("--docs", 0), commandLine.IntFlag("--queries", 0), Console.Error);
-        var headOptions = new Dictionary<string, string> { ["TopK"] = commandLine.IntFlag("--terms", 32).ToString(CultureInfo.InvariantCulture) };
-        var report = new RetrievalEvaluation(settings, paths, plugins).Run(
+        var headOptions = new Dictionary<string, string>
+        {
+            ["TopK"] = commandLine.IntFlag("--terms", 32).ToString(CultureInfo.InvariantCulture),
+            ["GpuPrecision"] = commandLine.Flags.GetValueOrDefault("--gpu-precision") ?? "fp32",
+        };
+        var report = new RetrievalEvaluation(settings, paths, plugins, services).Run(
             new RetrievalEvaluationSettings(data, model, commandLine.Flags.GetValueOrDefault("--head") ?? "fused", headOptions,
                 commandLine.IntListFlag("--query-terms", [16])), Console.Error);
         Console.Out.Write(report.Table());

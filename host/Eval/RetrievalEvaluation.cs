@@ -16,7 +16,7 @@ namespace Sieve.Host.Eval;
 /// BM25 on one test collection, each searched through its <see cref="IRetriever"/> as the <c>search</c> pipeline does.
 /// The encoder runs once over the corpus; its hidden states give both the dense embeddings and the sparse vectors.
 /// </summary>
-internal sealed class RetrievalEvaluation(SieveOptions options, ConfigPaths paths, PluginCatalog plugins)
+internal sealed class RetrievalEvaluation(SieveOptions options, ConfigPaths paths, PluginCatalog plugins, IServiceProvider services)
 {
     private const int EncodeBatch = 32;
     private const int WarmupQueries = 50;
@@ -28,8 +28,9 @@ internal sealed class RetrievalEvaluation(SieveOptions options, ConfigPaths path
         var modelPath = paths.Resolve(modelOptions.Path);
         var head = OperatorBinder.Standalone(plugins, OperatorSlots.LexicalHead, settings.Head, settings.HeadOptions);
         var indexChoice = OperatorBinder.Standalone(plugins, OperatorSlots.SparseIndex, "inverted", new Dictionary<string, string>());
-        var (model, encoder) = PipelineCatalog.LoadEncoder(options, paths, settings.Model);
-        using var lexical = LexicalTextModel.Create(model, modelPath, paths.Resolve(modelOptions.Tokenizer!), (ILexicalHead)head.Create(EmptyServices.Instance), head.Implementation.FullName);
+        // The host's services: the encoder runs on Sieve:Device, and on CUDA the head gets the GPU.
+        var (model, encoder) = PipelineCatalog.LoadEncoder(options, paths, settings.Model, services: services);
+        using var lexical = LexicalTextModel.Create(model, modelPath, paths.Resolve(modelOptions.Tokenizer!), (ILexicalHead)head.Create(services), head.Implementation.FullName);
 
         log.WriteLine($"Encoding {data.Corpus.Count:N0} documents with {settings.Model} ...");
         var corpus = EncodeAll(model, lexical, encoder, data.Corpus.Select(d => d.Text).ToList(), out var encoderSeconds, out var headSeconds);
@@ -156,14 +157,16 @@ internal sealed class RetrievalEvaluation(SieveOptions options, ConfigPaths path
         {
             var rows = order.AsSpan(start, Math.Min(EncodeBatch, order.Length - start)).ToArray();
             encoderClock.Start();
-            var hidden = model.Encode([.. rows.Select(r => encoded[r])]);
+            // On a CUDA session the states stay on the GPU for the head; a host copy feeds the mean pooling.
+            using var onDevice = model.EncodeOnDevice([.. rows.Select(r => encoded[r])]);
+            var hidden = onDevice?.Download() ?? model.Encode([.. rows.Select(r => encoded[r])]);
             for (var i = 0; i < rows.Length; i++)
             {
                 dense[rows[i]] = hidden.MeanPoolNormalized(i);
             }
             encoderClock.Stop();
             headClock.Start();
-            var vectors = lexical.Encode(hidden);
+            var vectors = onDevice is null ? lexical.Encode(hidden) : lexical.Encode(onDevice);
             headClock.Stop();
             for (var i = 0; i < rows.Length; i++)
             {

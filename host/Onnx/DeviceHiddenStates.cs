@@ -7,7 +7,7 @@ namespace Sieve.Host.Onnx;
 /// length: what a CUDA session hands to a GPU operator without a round trip through the host. Disposing frees the
 /// memory (stream-ordered).
 /// </summary>
-internal sealed class DeviceHiddenStates(IGpuBuffer buffer, int[] lengths, int length, int size) : IDisposable
+internal sealed class DeviceHiddenStates(IGpuDevice device, IGpuBuffer buffer, int[] lengths, int length, int size) : IDisposable
 {
     /// <summary>Valid tokens of each row.</summary>
     public int[] Lengths { get; } = lengths;
@@ -20,6 +20,14 @@ internal sealed class DeviceHiddenStates(IGpuBuffer buffer, int[] lengths, int l
 
     /// <summary>The states as a device tensor view.</summary>
     public TensorView<float> View => new(buffer.Address, new TensorShape(Rows, Length, Size), DeviceKind.Cuda);
+
+    /// <summary>A host copy (e.g. for mean pooling), after the device's earlier work.</summary>
+    public HiddenStates Download()
+    {
+        var values = new float[(long)Rows * Length * Size];
+        device.Download(buffer.Address, values.AsSpan());
+        return new HiddenStates(values, Lengths, Length, Size);
+    }
 
     public void Dispose() => buffer.Dispose();
 }

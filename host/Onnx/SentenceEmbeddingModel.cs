@@ -133,7 +133,7 @@ internal sealed class SentenceEmbeddingModel : IDisposable
             using var output = OrtValue.CreateTensorValueWithData(_cudaMemory, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, shape,
                 checked((nint)buffer.Address.Value), bytes);
             _model.Run(_runOptions, _inputNames, inputs.Values, _outputNames[0], output); // returns once ORT's stream is done
-            return new DeviceHiddenStates(buffer, lengths, inputs.Length, HiddenSize);
+            return new DeviceHiddenStates(gpu, buffer, lengths, inputs.Length, HiddenSize);
         }
         catch
         {

@@ -53,12 +53,14 @@ internal sealed class LexicalTextModel : IDisposable
     public SparseVector[] Encode(IReadOnlyList<EncodedText> batch)
     {
         using var onDevice = _model.EncodeOnDevice(batch);
-        if (onDevice is null)
-        {
-            return Encode(_model.Encode(batch));
-        }
-        var vectors = new SparseVector[onDevice.Rows];
-        _head.Encode(onDevice.View, onDevice.Lengths, vectors);
+        return onDevice is null ? Encode(_model.Encode(batch)) : Encode(onDevice);
+    }
+
+    /// <summary>The sparse vectors of hidden states in GPU memory (the head runs its GPU kernels on them).</summary>
+    public SparseVector[] Encode(DeviceHiddenStates hidden)
+    {
+        var vectors = new SparseVector[hidden.Rows];
+        _head.Encode(hidden.View, hidden.Lengths, vectors);
         return vectors;
     }
 

@@ -4,7 +4,7 @@ of BlockScoresHalfKernel (head size 128). Registers named in PTX (%bs*) hold the
 literal % is %% for ILGPU. Layouts as in flash_attention_half.py (S = Q·CKᵀ is FlashAttentionHalfKernel's Scores)."""
 import sys
 
-from ptxgen import FULL, MMA, NEG_INF, ZERO, block, write_constants
+from ptxgen import FULL, NEG_INF, ZERO, block, mma_pair, quad_reduce, write_constants
 
 D = 128
 NT = 8        # compressed-key n-tiles of 8 in a 64-key tile
@@ -77,13 +77,9 @@ for i in range(NT * 4):
 for kc in range(KC):
     L.append(f"add.u32 %%a{kc}, %%bsk{kc}, %0;")
 for kc in range(KC):
-    a = ", ".join(f"%%bsq{kc*4+i}" for i in range(4))
     for np_ in range(NT // 2):
-        L.append(f"ldmatrix.sync.aligned.m8n8.x4.shared.b16 {{%%b0, %%b1, %%b2, %%b3}}, [%%a{kc}+{np_ * 16 * ROW}];")
-        for h in range(2):
-            nt = 2 * np_ + h
-            s = ", ".join(f"%%bss{nt*4+i}" for i in range(4))
-            L.append(f"{MMA} {{{s}}}, {{{a}}}, {{%%b{2*h}, %%b{2*h+1}}}, {{{s}}};")
+        mma_pair(L, f"%%a{kc}+{np_ * 16 * ROW}", [f"%%bsq{kc*4+i}" for i in range(4)],
+                 [[f"%%bss{nt*4+i}" for i in range(4)] for nt in (2 * np_, 2 * np_ + 1)])
 consts["Scores"] = ("S = Q·CKᵀ for the 64 compressed keys of one shared buffer into %bss (C fragments of 8 n-tiles). "
                     "%0: the buffer's byte offset from buffer 0.", block(L))
 
@@ -104,9 +100,7 @@ for r in range(2):
     L.append(f"max.f32 %%mx{r}, {e[0]}, {e[1]};")
     for x in e[2:]:
         L.append(f"max.f32 %%mx{r}, %%mx{r}, {x};")
-    for sh in (1, 2):
-        L.append(f"shfl.sync.bfly.b32 %%t, %%mx{r}, {sh}, 0x1f, {FULL};")
-        L.append(f"max.f32 %%mx{r}, %%mx{r}, %%t;")
+    quad_reduce(L, f"%%mx{r}", "max.f32")
     L.append(f"max.f32 %%mx{r}, %%mx{r}, %%bsm{r};")
     L.append(f"mul.f32 %%nm{r}, %%mx{r}, %0;")
     L.append(f"setp.eq.f32 %%z, %%mx{r}, {NEG_INF};")
@@ -132,9 +126,7 @@ consts["RowStatistics"] = ("Pass 1 on one tile: updates the running row maxima %
 # ---- end of pass 1: %bsx = max·c + log2(sum) (0 for a row that sees nothing). %0 = c
 L = [".reg .f32 %%t;", ".reg .pred %%z;"]
 for r in range(2):
-    for sh in (1, 2):
-        L.append(f"shfl.sync.bfly.b32 %%t, %%bsl{r}, {sh}, 0x1f, {FULL};")
-        L.append(f"add.f32 %%bsl{r}, %%bsl{r}, %%t;")
+    quad_reduce(L, f"%%bsl{r}", "add.f32")
     L.append(f"setp.gt.f32 %%z, %%bsl{r}, {ZERO};")
     L.append(f"lg2.approx.f32 %%t, %%bsl{r};")
     L.append(f"fma.rn.f32 %%t, %%bsm{r}, %0, %%t;")

@@ -3,7 +3,7 @@
 (head size 128). Registers named in PTX (%fa*) hold the per-warp state across the C# loop; one literal % is %% for ILGPU."""
 import sys
 
-from ptxgen import FULL, MMA, NEG_INF, ZERO, block, write_constants
+from ptxgen import NEG_INF, ZERO, block, mma_pair, quad_reduce, write_constants
 
 D = 128
 NT = 8      # key n-tiles of 8 in a 64-key block
@@ -75,13 +75,9 @@ for i in range(NT * 4):
 for kc in range(KC):
     L.append(f"add.u32 %%a{kc}, %%fak{kc}, %0;")
 for kc in range(KC):
-    a = ", ".join(f"%%faq{kc*4+i}" for i in range(4))
     for np_ in range(NT // 2):
-        L.append(f"ldmatrix.sync.aligned.m8n8.x4.shared.b16 {{%%b0, %%b1, %%b2, %%b3}}, [%%a{kc}+{np_ * 16 * ROW}];")
-        for h in range(2):
-            nt = 2 * np_ + h
-            s = ", ".join(f"%%fas{nt*4+i}" for i in range(4))
-            L.append(f"{MMA} {{{s}}}, {{{a}}}, {{%%b{2*h}, %%b{2*h+1}}}, {{{s}}};")
+        mma_pair(L, f"%%a{kc}+{np_ * 16 * ROW}", [f"%%faq{kc*4+i}" for i in range(4)],
+                 [[f"%%fas{nt*4+i}" for i in range(4)] for nt in (2 * np_, 2 * np_ + 1)])
 consts["Scores"] = ("S = Q·Kᵀ for the 64 keys of one shared K buffer into %fas (C fragments of 8 n-tiles). %0: the buffer's byte offset.", block(L))
 
 # ---- causal mask on the diagonal block: %0 = diff = rowLocal(g) - keyLocal(t4*2) where rowLocal = warp*16+g
@@ -101,9 +97,7 @@ for r in range(2):
     L.append(f"max.f32 %%mx{r}, {e[0]}, {e[1]};")
     for x in e[2:]:
         L.append(f"max.f32 %%mx{r}, %%mx{r}, {x};")
-    for sh in (1, 2):
-        L.append(f"shfl.sync.bfly.b32 %%t, %%mx{r}, {sh}, 0x1f, {FULL};")
-        L.append(f"max.f32 %%mx{r}, %%mx{r}, %%t;")
+    quad_reduce(L, f"%%mx{r}", "max.f32")
     L.append(f"max.f32 %%mx{r}, %%mx{r}, %%fam{r};")           # new running max (raw)
     L.append(f"mul.f32 %%nm{r}, %%mx{r}, %0;")                  # scaled
     L.append(f"setp.eq.f32 %%z, %%mx{r}, {NEG_INF};")
@@ -139,21 +133,15 @@ L = [f".reg .b32 %%a<{DP}>;", ".reg .b32 %%b<4>;"]
 for dp in range(DP):
     L.append(f"add.u32 %%a{dp}, %%fav{dp}, %0;")
 for kc2 in range(KC2):
-    a = ", ".join(f"%%fap{kc2*4+i}" for i in range(4))
     for dp in range(DP):
-        L.append(f"ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {{%%b0, %%b1, %%b2, %%b3}}, [%%a{dp}+{kc2 * 16 * ROW}];")
-        for h in range(2):
-            dt = 2 * dp + h
-            o = ", ".join(f"%%fao{dt*4+i}" for i in range(4))
-            L.append(f"{MMA} {{{o}}}, {{{a}}}, {{%%b{2*h}, %%b{2*h+1}}}, {{{o}}};")
+        mma_pair(L, f"%%a{dp}+{kc2 * 16 * ROW}", [f"%%fap{kc2*4+i}" for i in range(4)],
+                 [[f"%%fao{dt*4+i}" for i in range(4)] for dt in (2 * dp, 2 * dp + 1)], trans=True)
 consts["AccumulateValues"] = ("O += P·V for the 64 keys of one shared V buffer. %0: the buffer's byte offset from V buffer 0.", block(L))
 
 # ---- epilogue: %0 = global address of this thread's (row g, col t4*2) output element
 L = [".reg .f32 %%t;", ".reg .f32 %%i<2>;", ".reg .b32 %%h;", ".reg .b64 %%g;", ".reg .pred %%z;"]
 for r in range(2):
-    for sh in (1, 2):
-        L.append(f"shfl.sync.bfly.b32 %%t, %%fal{r}, {sh}, 0x1f, {FULL};")
-        L.append(f"add.f32 %%fal{r}, %%fal{r}, %%t;")
+    quad_reduce(L, f"%%fal{r}", "add.f32")
     L.append(f"setp.gt.f32 %%z, %%fal{r}, {ZERO};")
     L.append(f"rcp.rn.f32 %%i{r}, %%fal{r};")
     L.append(f"selp.f32 %%i{r}, %%i{r}, {ZERO}, %%z;")     # a row that saw no key writes zeros

@@ -6,7 +6,7 @@ S = W·Hᵀ, 16 terms × 64 tokens per warp and tile. Registers named in PTX (%l
 loop; one literal % is %% for ILGPU."""
 import sys
 
-from ptxgen import MMA, NEG_INF, ZERO, FULL, block, write_constants
+from ptxgen import NEG_INF, ZERO, block, mma_pair, quad_reduce, write_constants
 
 D = 384
 KC = D // 16      # 16-wide k chunks of the hidden size (A fragments of W)
@@ -62,13 +62,9 @@ for kc in range(KC):
     L.append(f"xor.b32 %%a, %%lhx, {kc << 5};")
     L.append("add.u32 %%a, %%a, %%lhr;")
     L.append("add.u32 %%a, %%a, %0;")
-    a = ", ".join(f"%%lhw{kc * 4 + i}" for i in range(4))
     for np_ in range(NT // 2):
-        L.append(f"ldmatrix.sync.aligned.m8n8.x4.shared.b16 {{%%b0, %%b1, %%b2, %%b3}}, [%%a+{np_ * 16 * ROW}];")
-        for h in range(2):
-            nt = 2 * np_ + h
-            s = ", ".join(f"%%lhs{nt * 4 + i}" for i in range(4))
-            L.append(f"{MMA} {{{s}}}, {{{a}}}, {{%%b{2 * h}, %%b{2 * h + 1}}}, {{{s}}};")
+        mma_pair(L, f"%%a+{np_ * 16 * ROW}", [f"%%lhw{kc * 4 + i}" for i in range(4)],
+                 [[f"%%lhs{nt * 4 + i}" for i in range(4)] for nt in (2 * np_, 2 * np_ + 1)])
 consts["Logits"] = ("The logits of the warp's 16 terms × the tile's 64 tokens into %lhs (C fragments of 8 token n-tiles: rows "
                     "g, g+8 are terms, columns 8·nt + 2t, +1 tokens). %0: the tile buffer's byte offset.", block(L))
 
@@ -94,9 +90,7 @@ consts["RowMax"] = ("Folds the tile's logits into the running maxima %lhm of thi
 # %0, %1 the bias of rows g and g+8, %2, %3 their output addresses, %4 bit r: store row r (lane%4 = 0, term < V)
 L = [".reg .f32 %%t;", ".reg .f32 %%x;", ".reg .b32 %%k;", ".reg .pred %%p;", ".reg .b64 %%g;"]
 for r in range(2):
-    for sh in (1, 2):
-        L.append(f"shfl.sync.bfly.b32 %%t, %%lhm{r}, {sh}, 0x1f, {FULL};")
-        L.append(f"max.f32 %%lhm{r}, %%lhm{r}, %%t;")
+    quad_reduce(L, f"%%lhm{r}", "max.f32")
     L.append(f"add.f32 %%x, %%lhm{r}, %{r};")
     L.append(f"max.f32 %%x, %%x, {ZERO};")
     L.append(f"add.f32 %%x, %%x, {ONE};")

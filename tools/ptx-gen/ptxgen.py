@@ -6,6 +6,23 @@ ZERO = "0f00000000"
 FULL = "0xffffffff"
 
 
+def mma_pair(lines, address, a_regs, c_tiles, trans=False):
+    """Appends one ldmatrix.x4 (two 8-wide n-tiles × 16 k of B, into %b0..%b3; `.trans` for a row-major B) and the two
+    m16n8k16 mmas that add A·B to them: `a_regs` the 4 A-fragment registers, `c_tiles` the two n-tiles' 4 accumulators."""
+    lines.append(f"ldmatrix.sync.aligned.m8n8.x4{'.trans' if trans else ''}.shared.b16 {{%%b0, %%b1, %%b2, %%b3}}, [{address}];")
+    a = ", ".join(a_regs)
+    for h, c in enumerate(c_tiles):
+        s = ", ".join(c)
+        lines.append(f"{MMA} {{{s}}}, {{{a}}}, {{%%b{2 * h}, %%b{2 * h + 1}}}, {{{s}}};")
+
+
+def quad_reduce(lines, reg, op, scratch="%%t"):
+    """Appends the butterfly over the 4 lanes of a quad (lane xor 1, 2) that leaves `op` (max.f32, add.f32) of `reg` in all four."""
+    for sh in (1, 2):
+        lines.append(f"shfl.sync.bfly.b32 {scratch}, {reg}, {sh}, 0x1f, {FULL};")
+        lines.append(f"{op} {reg}, {reg}, {scratch};")
+
+
 def pack(lines, width=112):
     """Puts consecutive short instructions on one line (PTX does not care), so that the C# file stays readable."""
     out, cur = [], ""

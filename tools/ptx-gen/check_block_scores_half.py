@@ -5,7 +5,7 @@ the first key, strides with gaps. Garbage (NaN) surrounds every input so that a 
 Usage: python3 check_block_scores_half.py kernel.ptx [case[,case...]]   (needs numpy)"""
 import sys, struct, math, time
 import numpy as np
-from ptxsim import parse, AsyncCopyCTA, Mem
+from ptxsim import parse, AsyncCopyCTA, guarded_memory, run_cases
 
 D = 128
 
@@ -67,21 +67,10 @@ def run_case(label, B, Hq, Hkv, T, S, causal, starts, ends, seed, kernel=32, str
                 ck[b * Hkv + kh, c] = k[b, kh, start + f:start + l].mean(axis=0)
     ck = ck.astype(np.float16)
 
-    pos = 0x1000
-    def place(nbytes):
-        nonlocal pos
-        a = pos; pos += (nbytes + 255) // 256 * 256 + 65536  # NaN gap after every array
-        return a
-    qa = place(q.nbytes); ca = place(ck.nbytes)
-    sa_ = place(4 * B); ea = place(4 * B)
     rows = B * Hkv * tiles
-    oa = place(4 * rows * max_blocks)
-    g = Mem(pos + 4096)
-    g.b[:] = np.frombuffer(np.full(len(g.b) // 2, np.nan, np.float16).tobytes(), np.uint8)
-    def put(a, arr): g.b[a:a + arr.nbytes] = np.frombuffer(arr.tobytes(), np.uint8)
-    put(qa, q); put(ca, ck); put(sa_, np.array(starts, np.int32)); put(ea, np.array(ends, np.int32))
     sentinel = np.float32(-12345.0)
-    put(oa, np.full(rows * max_blocks, sentinel, np.float32))
+    g, (qa, ca, sa_, ea, oa) = guarded_memory(q, ck, np.array(starts, np.int32), np.array(ends, np.int32),
+                                              np.full(rows * max_blocks, sentinel, np.float32))
     pv = [struct.pack('<Q', qa), struct.pack('<Q', ca), struct.pack('<Qq', sa_, B), struct.pack('<Qq', ea, B), struct.pack('<Q', oa),
           struct.pack('<iiiiiifiiiii', Hq, Hkv, grp, T, S, 1 if causal else 0, scale * math.log2(math.e), tiles, max_compressed,
                       max_blocks, kernel, stride)]
@@ -121,7 +110,6 @@ def run_case(label, B, Hq, Hkv, T, S, causal, starts, ends, seed, kernel=32, str
 
 ptx = open(sys.argv[1]).read()
 params, stmts, labels = parse(ptx)
-chosen = set(sys.argv[2].split(',')) if len(sys.argv) > 2 else {'all'}  # e.g. 1,4
 cases = {
     # several compressed-key tiles (S = 1280: 79 keys), GQA group 4
     '1': lambda: run_case('causal', 1, 4, 1, 128, 1280, True, [0], [1280], 1),
@@ -139,8 +127,4 @@ cases = {
     # an empty row (end ≤ start) next to a full one
     '8': lambda: run_case('empty row', 2, 4, 1, 64, 1088, True, [0, 500], [1088, 400], 8),
 }
-ok = True
-for name, fn in cases.items():
-    if {'all', name} & chosen:
-        ok &= fn()
-print("ALL OK" if ok else "FAILURES")
+run_cases(cases, sys.argv)

@@ -6,7 +6,7 @@ padding rows of the hidden states, so a read of them shows; the outputs start as
 Usage: python3 check_lexical_head_half.py kernel.ptx [case[,case...]]   (needs numpy: Debian python3-numpy)"""
 import sys, struct, time
 import numpy as np
-from ptxsim import parse, AsyncCopyCTA, Mem
+from ptxsim import parse, AsyncCopyCTA, guarded_memory, run_cases
 
 D = 384
 TERMS = 128
@@ -24,20 +24,9 @@ def run_case(label, B, S, V, lengths, groups_y, store_logits, seed, only_x=None)
     w[:V] = rng.uniform(-1, 1, (V, D)) / np.sqrt(D)
     bias = rng.uniform(-1.5, 0.5, V).astype(np.float32)
 
-    pos = 0x1000
-    def place(nbytes):
-        nonlocal pos
-        a = pos; pos += (nbytes + 255) // 256 * 256 + 65536  # NaN gap after every array
-        return a
-    ha = place(h.nbytes); la = place(4 * B); wa = place(w.nbytes); ba = place(bias.nbytes)
     out_count = B * S * V if store_logits else B * V
-    oa = place(4 * out_count)
-    g = Mem(pos + 4096)
-    g.b[:] = np.frombuffer(np.full(len(g.b) // 2, np.nan, np.float16).tobytes(), np.uint8)
-    def put(a, arr): g.b[a:a + arr.nbytes] = np.frombuffer(arr.tobytes(), np.uint8)
-    put(ha, h); put(la, np.array(lengths, np.int32)); put(wa, w); put(ba, bias)
     sentinel = np.float32(-12345.0)
-    put(oa, np.full(out_count, sentinel, np.float32))
+    g, (ha, la, wa, ba, oa) = guarded_memory(h, np.array(lengths, np.int32), w, bias, np.full(out_count, sentinel, np.float32))
     pv = [struct.pack('<Q', ha), struct.pack('<Qq', la, B), struct.pack('<Q', wa), struct.pack('<Qq', ba, V), struct.pack('<Q', oa),
           struct.pack('<iiii', B, S, V, 1 if store_logits else 0)]
     grid = (vpad // TERMS, groups_y)
@@ -92,7 +81,6 @@ def run_case(label, B, S, V, lengths, groups_y, store_logits, seed, only_x=None)
 
 ptx = open(sys.argv[1]).read()
 params, stmts, labels = parse(ptx)
-chosen = set(sys.argv[2].split(',')) if len(sys.argv) > 2 else {'all'}  # e.g. 1,4
 cases = {
     # partial tiles (150 = 64 + 64 + 22), an empty sequence, two sequences in one group, V ending inside the last group
     '1': lambda: run_case('fused', 3, 150, 300, [150, 0, 70], 2, False, 1),
@@ -101,8 +89,4 @@ cases = {
     '3': lambda: run_case('fused, one group', 4, 128, 128, [64, 1, 65, 128], 1, False, 3),
     '4': lambda: run_case('logits, one group', 4, 128, 128, [64, 1, 65, 128], 1, True, 4),
 }
-ok = True
-for name, fn in cases.items():
-    if {'all', name} & chosen:
-        ok &= fn()
-print("ALL OK" if ok else "FAILURES")
+run_cases(cases, sys.argv)

@@ -41,6 +41,36 @@ def ops_split(s):
     if cur.strip(): out.append(cur.strip())
     return out
 
+def put(mem, address, array):
+    """Writes a numpy array's bytes into global memory at `address`."""
+    mem.b[address:address + array.nbytes] = np.frombuffer(array.tobytes(), np.uint8)
+
+
+def guarded_memory(*arrays):
+    """Global memory for a kernel check: the arrays placed one after another, each followed by a 64 KiB gap, and NaN
+    (fp16) wherever no array lies, so that a read past an array shows in the result. Returns the memory and the
+    arrays' addresses."""
+    pos, addresses = 0x1000, []
+    for array in arrays:
+        addresses.append(pos)
+        pos += (array.nbytes + 255) // 256 * 256 + 65536
+    mem = Mem(pos + 4096)
+    mem.b[:] = np.frombuffer(np.full(len(mem.b) // 2, np.nan, np.float16).tobytes(), np.uint8)
+    for array, address in zip(arrays, addresses):
+        put(mem, address, array)
+    return mem, addresses
+
+
+def run_cases(cases, argv):
+    """Runs the cases named in argv[2] (comma-separated; all by default) and prints ALL OK or FAILURES."""
+    chosen = set(argv[2].split(',')) if len(argv) > 2 else {'all'}
+    ok = True
+    for name, case in cases.items():
+        if {'all', name} & chosen:
+            ok &= case()
+    print("ALL OK" if ok else "FAILURES")
+
+
 class CTA:
     def __init__(self, params, stmts, labels, pvals, gmem, smem_bytes, ctaid, nctaid, threads=N):
         self.n = threads

@@ -7,7 +7,7 @@ namespace Sieve.Host.Bench;
 internal sealed class BenchData(IGpuDevice device)
 {
     private readonly IGpuKernel _fill = device.Kernel(typeof(BenchDataKernels).GetMethod(nameof(BenchDataKernels.Fill))!);
-    private readonly IGpuKernel _toHalf = device.Kernel(typeof(HalfConversionKernel).GetMethod(nameof(HalfConversionKernel.ToHalf))!);
+    private readonly GpuHalfConversion _toHalf = new(device);
     private readonly IGpuKernel _toSingle = device.Kernel(typeof(HalfConversionKernel).GetMethod(nameof(HalfConversionKernel.ToSingle))!);
 
     public void Fill(DeviceAddress target, int heads, int rows, int dim, int seed, int phaseSeed, int headsPerPhase, float amplitude, float noise)
@@ -18,8 +18,7 @@ internal sealed class BenchData(IGpuDevice device)
             .Value(MathF.Pow(10000f, -2f / dim)));
     }
 
-    public void ToHalf(DeviceAddress source, DeviceAddress target, long count) =>
-        _toHalf.Launch(Launch(count), new KernelArguments().View<float>(source, count).View<ILGPU.Half>(target, count).Value((int)count));
+    public void ToHalf(DeviceAddress source, DeviceAddress target, long count) => _toHalf.ToHalf(source, target, count);
 
     public void FromHalf(DeviceAddress source, DeviceAddress target, long count) =>
         _toSingle.Launch(Launch(count), new KernelArguments().View<ILGPU.Half>(source, count).View<float>(target, count).Value((int)count));

@@ -158,8 +158,9 @@ internal sealed class RetrievalEvaluation(SieveOptions options, ConfigPaths path
             var rows = order.AsSpan(start, Math.Min(EncodeBatch, order.Length - start)).ToArray();
             encoderClock.Start();
             // On a CUDA session the states stay on the GPU for the head; a host copy feeds the mean pooling.
-            using var onDevice = model.EncodeOnDevice([.. rows.Select(r => encoded[r])]);
-            var hidden = onDevice?.Download() ?? model.Encode([.. rows.Select(r => encoded[r])]);
+            EncodedText[] batch = [.. rows.Select(r => encoded[r])];
+            using var onDevice = model.EncodeOnDevice(batch);
+            var hidden = onDevice?.Download() ?? model.Encode(batch);
             for (var i = 0; i < rows.Length; i++)
             {
                 dense[rows[i]] = hidden.MeanPoolNormalized(i);

@@ -15,7 +15,6 @@ internal sealed class CausalLm : IDisposable
 {
     private readonly ModelSession _model;
     private readonly RunOptions _runOptions = new();
-    private OrtMemoryInfo? _cudaMemory;
     private readonly string[] _pastKeys, _pastValues, _presentKeys, _presentValues;
 
     public CausalLm(ModelSession model, string path, int context)
@@ -130,9 +129,7 @@ internal sealed class CausalLm : IDisposable
         {
             return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.Memory, shape);
         }
-        _cudaMemory ??= new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, _model.Execution.Gpu!.Ordinal, OrtMemType.Default);
-        return OrtValue.CreateTensorValueWithData(_cudaMemory, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, shape,
-            checked((nint)buffer.Address.Value), buffer.Shape.ElementCount * sizeof(float));
+        return _model.GpuTensor(buffer.Address, shape);
     }
 
     private static OrtValue Bind(List<OrtValue> values, Action<OrtValue> bind, OrtValue value)
@@ -148,7 +145,6 @@ internal sealed class CausalLm : IDisposable
     public void Dispose()
     {
         _runOptions.Dispose();
-        _cudaMemory?.Dispose();
         _model.Dispose();
     }
 }

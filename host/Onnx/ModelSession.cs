@@ -15,6 +15,7 @@ internal sealed class ModelSession : IDisposable
     private readonly IReadOnlyList<object> _operators;
 
     private readonly DeviceKind _device;
+    private OrtMemoryInfo? _gpuMemory;
 
     public ModelSession(InferenceSession session, CustomOpDomain? domain, IReadOnlyList<object> operators, string operatorSummary, ExecutionDevice device)
     {
@@ -60,8 +61,26 @@ internal sealed class ModelSession : IDisposable
         Session.RunWithBinding(options, binding);
     }
 
+    /// <summary>
+    /// An ORT fp32 tensor over GPU memory the caller owns (in the primary context ORT uses too), for binding inputs or
+    /// outputs of a CUDA session.
+    /// </summary>
+    public OrtValue GpuTensor(DeviceAddress address, long[] shape)
+    {
+        var gpu = Execution.Gpu ?? throw new InvalidOperationException("The session does not run on a GPU.");
+        _gpuMemory ??= new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, gpu.Ordinal, OrtMemType.Default);
+        long elements = 1;
+        foreach (var dimension in shape)
+        {
+            elements *= dimension;
+        }
+        return OrtValue.CreateTensorValueWithData(_gpuMemory, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, shape,
+            checked((nint)address.Value), elements * sizeof(float));
+    }
+
     public void Dispose()
     {
+        _gpuMemory?.Dispose();
         Session.Dispose();
         _domain?.Dispose();
         foreach (var disposable in _operators.OfType<IDisposable>())

@@ -15,7 +15,6 @@ internal sealed class SentenceEmbeddingModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly bool _hasTokenTypes;
-    private OrtMemoryInfo? _cudaMemory;
 
     public SentenceEmbeddingModel(ModelSession model, string path)
     {
@@ -129,9 +128,7 @@ internal sealed class SentenceEmbeddingModel : IDisposable
         try
         {
             gpu.Synchronize(); // the stream-ordered allocation is complete before ORT writes on its own stream
-            _cudaMemory ??= new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, gpu.Ordinal, OrtMemType.Default);
-            using var output = OrtValue.CreateTensorValueWithData(_cudaMemory, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, shape,
-                checked((nint)buffer.Address.Value), bytes);
+            using var output = _model.GpuTensor(buffer.Address, shape);
             _model.Run(_runOptions, _inputNames, inputs.Values, _outputNames[0], output); // returns once ORT's stream is done
             return new DeviceHiddenStates(gpu, buffer, lengths, inputs.Length, HiddenSize);
         }
@@ -154,7 +151,6 @@ internal sealed class SentenceEmbeddingModel : IDisposable
 
     public void Dispose()
     {
-        _cudaMemory?.Dispose();
         _runOptions.Dispose();
         _model.Dispose();
     }

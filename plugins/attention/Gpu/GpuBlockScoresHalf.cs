@@ -15,17 +15,15 @@ public sealed class GpuBlockScoresHalf
     /// <summary>Shared memory one group may use on the devices we target (H100: 227 KiB).</summary>
     private const int MaxSharedBytes = 227 * 1024;
 
-    private readonly IGpuDevice _device;
     private readonly IGpuKernel _scores;
-    private readonly IGpuKernel _toHalf;
+    private readonly GpuHalfConversion _toHalf;
 
     /// <param name="device">The device; kernels are compiled once and cached by it.</param>
     public GpuBlockScoresHalf(IGpuDevice device)
     {
         ArgumentNullException.ThrowIfNull(device);
-        _device = device;
         _scores = device.Kernel(typeof(BlockScoresHalfKernel).GetMethod(nameof(BlockScoresHalfKernel.Run))!);
-        _toHalf = device.Kernel(typeof(HalfConversionKernel).GetMethod(nameof(HalfConversionKernel.ToHalf))!);
+        _toHalf = new GpuHalfConversion(device);
     }
 
     /// <summary>What the kernel cannot run whatever the compression, as a reason, or null (see also <see cref="Unsupported(AttentionDims, int)"/>).</summary>
@@ -117,14 +115,6 @@ public sealed class GpuBlockScoresHalf
     /// <exception cref="ArgumentOutOfRangeException">The count is negative or above the kernel's 32-bit indexing.</exception>
     public void ToHalf(DeviceAddress source, DeviceAddress target, long count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, int.MaxValue - (1L << 24));
-        if (count == 0)
-        {
-            return;
-        }
-        var groups = (int)Math.Clamp((count + HalfConversionKernel.Threads - 1) / HalfConversionKernel.Threads, 1, Math.Max(1, _device.MultiprocessorCount) * 16L);
-        _toHalf.Launch(new GpuLaunch(groups, 1, 1, HalfConversionKernel.Threads),
-            new KernelArguments().View<float>(source, count).View<ILGPU.Half>(target, count).Value((int)count));
+        _toHalf.ToHalf(source, target, count);
     }
 }

@@ -20,7 +20,7 @@ internal sealed class GpuLexicalWeights : IDisposable
     private readonly IGpuKernel _fused;
     private readonly IGpuKernel _logits;
     private readonly IGpuKernel _pool;
-    private readonly IGpuKernel? _toHalf;
+    private readonly GpuHalfConversion? _toHalf;
     private readonly IGpuKernel _topK;
     private readonly IGpuBuffer _weights;
     private readonly IGpuBuffer _bias;
@@ -50,7 +50,7 @@ internal sealed class GpuLexicalWeights : IDisposable
         {
             _fused = device.Kernel(typeof(LexicalHeadHalfKernel).GetMethod(nameof(LexicalHeadHalfKernel.Run))!);
             _logits = _fused;
-            _toHalf = device.Kernel(typeof(HalfConversionKernel).GetMethod(nameof(HalfConversionKernel.ToHalf))!);
+            _toHalf = new GpuHalfConversion(device);
         }
         else
         {
@@ -243,12 +243,7 @@ internal sealed class GpuLexicalWeights : IDisposable
     {
         var count = (long)batch * sequence * Hidden;
         using var halfHidden = _device.Allocate(Math.Max(1, count) * 2);
-        if (count > 0)
-        {
-            var groups = (int)Math.Clamp((count + HalfConversionKernel.Threads - 1) / HalfConversionKernel.Threads, 1, Math.Max(1, _device.MultiprocessorCount) * 16L);
-            _toHalf!.Launch(new GpuLaunch(groups, 1, 1, HalfConversionKernel.Threads),
-                new KernelArguments().View<float>(hidden, count).View<ILGPU.Half>(halfHidden.Address, count).Value((int)count));
-        }
+        _toHalf!.ToHalf(hidden, halfHidden.Address, count);
         _fused.Launch(
             new GpuLaunch((Vocabulary + LexicalHeadHalfKernel.Terms - 1) / LexicalHeadHalfKernel.Terms, Math.Min(batch, HalfSequenceGroups), 1,
                 LexicalHeadHalfKernel.Threads, LexicalHeadHalfKernel.SharedBytes),

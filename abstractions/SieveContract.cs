@@ -11,7 +11,7 @@ namespace Sieve.Abstractions;
 public static class SieveContract
 {
     /// <summary>Raised on any breaking change to the contract.</summary>
-    public const int Major = 3;
+    public const int Major = 4;
 
     /// <summary>Raised when members are added without breaking existing plugins.</summary>
     public const int Minor = 0;

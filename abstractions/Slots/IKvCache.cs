@@ -3,23 +3,17 @@ using System.Diagnostics.CodeAnalysis;
 namespace Sieve.Abstractions;
 
 /// <summary>
-/// Creates the key/value caches a generation batch decodes with. The dense reference keeps every key and value as the
+/// Creates the key/value caches a generation batch decodes with (slot <c>kv-cache</c>). The dense reference keeps every key and value as the
 /// model reads them; a compressed cache may keep them in lower precision and expand them for each step. Thread-safe.
 /// </summary>
-[OperatorSlot(OperatorSlots.KvCache)]
 [Experimental("SIEVE001")]
 public interface IKvCache
 {
     /// <summary>Allocates a cache for one batch, sized once for the batch's maximum length; nothing is allocated per step.</summary>
-    /// <param name="layers">Number of decoder layers.</param>
-    /// <param name="batch">Number of sequences.</param>
-    /// <param name="keyValueHeads">Key/value heads per layer.</param>
-    /// <param name="maxLength">Maximum tokens per sequence (prompt plus generated).</param>
-    /// <param name="headSize">Size of one head.</param>
-    /// <param name="device">Where the model runs: the buffers live there, so a step copies nothing between host and GPU.</param>
+    /// <param name="shape">The batch's layers, sequences, heads, maximum length and device.</param>
     /// <returns>A cache owned by the caller, who disposes it when the batch ends.</returns>
-    /// <exception cref="NotSupportedException">The implementation cannot keep a cache on <paramref name="device"/>.</exception>
-    IKvCacheBuffer Allocate(int layers, int batch, int keyValueHeads, int maxLength, int headSize, DeviceKind device = DeviceKind.Cpu);
+    /// <exception cref="NotSupportedException">The implementation cannot keep a cache on the shape's device.</exception>
+    IKvCacheBuffer Allocate(KvCacheShape shape);
 }
 
 /// <summary>

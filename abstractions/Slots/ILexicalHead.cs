@@ -8,7 +8,6 @@ namespace Sieve.Abstractions;
 /// the resulting <see cref="ILexicalEncoder"/> encodes batches. Thread-safe: one instance may bind several projections
 /// concurrently.
 /// </summary>
-[OperatorSlot(OperatorSlots.LexicalHead)]
 [Experimental("SIEVE001")]
 public interface ILexicalHead
 {

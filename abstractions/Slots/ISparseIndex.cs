@@ -3,7 +3,6 @@ using System.Diagnostics.CodeAnalysis;
 namespace Sieve.Abstractions;
 
 /// <summary>Builds and opens on-disk indexes of sparse vectors. Thread-safe.</summary>
-[OperatorSlot(OperatorSlots.SparseIndex)]
 [Experimental("SIEVE001")]
 public interface ISparseIndex
 {

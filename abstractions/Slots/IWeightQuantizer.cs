@@ -2,25 +2,17 @@ using System.Diagnostics.CodeAnalysis;
 
 namespace Sieve.Abstractions;
 
-/// <summary>Compresses a constant MatMul weight and multiplies with it. Thread-safe.</summary>
-[OperatorSlot(OperatorSlots.WeightQuant)]
+/// <summary>
+/// Compresses the constant weight of a MatMul and multiplies with it (slot <c>weight-quant</c>). The host's pass replaces
+/// each <c>MatMul(X, W)</c> whose W is a constant float matrix by a node that calls <see cref="IQuantizedMatrix.Multiply"/>;
+/// an implementation that also implements <see cref="IGraphPassProvider"/> brings its own pass instead. Thread-safe.
+/// </summary>
 [Experimental("SIEVE001")]
 public interface IWeightQuantizer
 {
-    /// <summary>Quantizes a weight [rows, columns] (row-major); the result is owned by the caller.</summary>
+    /// <summary>Checks, at load and before quantizing, whether a weight can be taken; null when it can, else the reason.</summary>
+    string? CheckSupport(TensorShape weight, DeviceKind device);
+
+    /// <summary>Quantizes a weight [rows, columns] (row-major, host memory); the result is owned by the caller.</summary>
     IQuantizedMatrix Quantize(TensorView<float> weight);
-}
-
-/// <summary>A quantized weight matrix. Immutable after creation; thread-safe.</summary>
-[Experimental("SIEVE001")]
-public interface IQuantizedMatrix
-{
-    /// <summary>The original shape [rows, columns].</summary>
-    TensorShape Shape { get; }
-
-    /// <summary>Bytes held by the compressed form.</summary>
-    long Bytes { get; }
-
-    /// <summary>Computes <c>output = input · W</c> for input [m, rows] and output [m, columns].</summary>
-    void Multiply(TensorView<float> input, TensorView<float> output);
 }

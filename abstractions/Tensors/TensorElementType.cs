@@ -20,4 +20,7 @@ public enum TensorElementType
 
     /// <summary>Signed 64-bit integer (token ids, masks).</summary>
     Int64,
+
+    /// <summary>Boolean, one byte each (masks; contract 4.0).</summary>
+    Bool,
 }

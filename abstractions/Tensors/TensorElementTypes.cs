@@ -13,6 +13,7 @@ public static class TensorElementTypes
         if (typeof(T) == typeof(byte)) return TensorElementType.UInt8;
         if (typeof(T) == typeof(int)) return TensorElementType.Int32;
         if (typeof(T) == typeof(long)) return TensorElementType.Int64;
+        if (typeof(T) == typeof(bool)) return TensorElementType.Bool;
         throw new NotSupportedException($"{typeof(T).Name} is not a tensor element type.");
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using Sieve.Abstractions;
 using Sieve.Host.Cli;
 using Sieve.Host.Operators;
-using Sieve.Host.Operators.Attention;
+using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Host.Plugins;
 
 namespace Sieve.Host.Bench;
@@ -56,7 +56,7 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
 
     private IAttention? SparseOrNull(double density)
     {
-        if (plugins.Operators.Find(OperatorSlots.Attention, "block-sparse") is null)
+        if (!OperatorBinder.Has<IAttention>(plugins, "block-sparse"))
         {
             return null;
         }
@@ -65,7 +65,7 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
             ["Density"] = density.ToString(CultureInfo.InvariantCulture),
             ["DenseBelow"] = "0",
         };
-        return (IAttention)OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "block-sparse", options).Create(EmptyServices.Instance);
+        return OperatorBinder.Standalone<IAttention>(plugins, "block-sparse", options).Create<IAttention>(EmptyServices.Instance);
     }
 
     private static float[][] RandomInputs(int batch, int heads, int length, int headSize)
@@ -88,8 +88,18 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
     {
         var tensorShape = new TensorShape(batch, heads, length, headSize);
         var lengths = Enumerable.Repeat(length, batch).ToArray();
-        void Once() => attention.Compute(shape, new TensorView<float>(data[0].AsMemory(), tensorShape), new TensorView<float>(data[1].AsMemory(), tensorShape),
-            new TensorView<float>(data[2].AsMemory(), tensorShape), lengths, new TensorView<float>(data[3].AsMemory(), tensorShape), new OperatorRunContext(DeviceKind.Cpu));
+        var starts = new int[batch];
+        void Once() => attention.Compute(new AttentionCall
+        {
+            Shape = shape,
+            Query = new TensorView<float>(data[0].AsMemory(), tensorShape),
+            Key = new TensorView<float>(data[1].AsMemory(), tensorShape),
+            Value = new TensorView<float>(data[2].AsMemory(), tensorShape),
+            KeyStarts = new TensorView<int>(starts.AsMemory(), new TensorShape(batch)),
+            KeyEnds = new TensorView<int>(lengths.AsMemory(), new TensorShape(batch)),
+            Output = new TensorView<float>(data[3].AsMemory(), tensorShape),
+            Context = new OperatorRunContext(DeviceKind.Cpu),
+        });
         var clock = Stopwatch.StartNew();
         Once();
         while (clock.Elapsed.TotalMilliseconds < 300)

@@ -35,9 +35,9 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
             var variants = new (string Name, BoundOperator? Attention)[]
             {
                 ("model's own (ORT)", null),
-                ("attention/dense", OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "dense", new Dictionary<string, string>())),
-                ("attention/block-sparse, DenseBelow 0, density 0.5", plugins.Operators.Find(OperatorSlots.Attention, "block-sparse") is null ? null
-                    : OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "block-sparse", new Dictionary<string, string> { ["DenseBelow"] = "0", ["Density"] = "0.5" })),
+                ("attention/dense", OperatorBinder.Standalone<IAttention>(plugins, "dense")),
+                ("attention/block-sparse, DenseBelow 0, density 0.5", !OperatorBinder.Has<IAttention>(plugins, "block-sparse") ? null
+                    : OperatorBinder.Standalone<IAttention>(plugins, "block-sparse", new Dictionary<string, string> { ["DenseBelow"] = "0", ["Density"] = "0.5" })),
             };
             var device = services.GetService(typeof(Device.ExecutionDevice)) as Device.ExecutionDevice;
             if (commandLine.Flags.TryGetValue("--attention", out var chosen))
@@ -146,7 +146,7 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
 
     private EmbedPipeline Load(JobOptions job, BoundOperator? attention)
     {
-        var (model, encoder) = PipelineCatalog.LoadEncoder(options, paths, job.Model, attention, services);
+        var (model, encoder) = ConfiguredModels.LoadEncoder(options, paths, job.Model, attention is null ? [] : [attention], services);
         return new EmbedPipeline(model, encoder, model.OperatorSummary);
     }
 }

@@ -37,8 +37,8 @@ internal sealed class GenerateBenchmark(CommandLine commandLine, SieveOptions op
         output.WriteLine("attention      batch  prefill tokens/s  decode tokens/s");
         foreach (var attention in attentions)
         {
-            var bound = attention == "model" ? null : OperatorBinder.Standalone(plugins, OperatorSlots.Attention, attention, new Dictionary<string, string>());
-            var (model, tokenizer) = PipelineCatalog.LoadCausalLm(options, paths, modelName, bound, EmptyServices.Instance);
+            var bound = attention == "model" ? null : OperatorBinder.Standalone<IAttention>(plugins, attention);
+            var (model, tokenizer) = ConfiguredModels.LoadCausalLm(options, paths, modelName, bound is null ? [] : [bound], EmptyServices.Instance);
             using (model)
             {
                 foreach (var batch in batches)

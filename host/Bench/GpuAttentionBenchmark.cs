@@ -39,7 +39,7 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
             ? chosen.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : ["dense-fp32", "dense-fp32-general", "dense-fp16", "block-sparse", "block-sparse-fp16-scores"];
         var sparseOptions = new Dictionary<string, string> { ["DenseBelow"] = "0", ["TopKBlocks"] = commandLine.IntFlag("--top-k-blocks", 16).ToString(CultureInfo.InvariantCulture) };
-        var dense = (IAttention)OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "dense", new Dictionary<string, string>()).Create(services);
+        var dense = OperatorBinder.Standalone<IAttention>(plugins, "dense").Create<IAttention>(services);
         var sparse = SparseOrNull(variants, "block-sparse", sparseOptions);
         var sparseHalfScores = SparseOrNull(variants, "block-sparse-fp16-scores", new Dictionary<string, string>(sparseOptions) { ["ScorePrecision"] = "fp16" });
         var half = new GpuDenseAttentionHalf(gpu);
@@ -79,8 +79,11 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
             double? denseMs = null;
             if (variants.Contains("dense-fp32") || sparse is not null || sparseHalfScores is not null)
             {
-                denseMs = Time(gpu, runs, length <= 16384, () => dense.Compute(shape, View(q, qShape), View(k, kvShape), View(v, kvShape), Bound(bounds.Address), Bound(endsAddress),
-                    View(denseOut, qShape), new OperatorRunContext(DeviceKind.Cuda)), out var all);
+                denseMs = Time(gpu, runs, length <= 16384, () => dense.Compute(new AttentionCall
+                {
+                    Shape = shape, Query = View(q, qShape), Key = View(k, kvShape), Value = View(v, kvShape), KeyStarts = Bound(bounds.Address), KeyEnds = Bound(endsAddress),
+                    Output = View(denseOut, qShape), Context = new OperatorRunContext(DeviceKind.Cuda),
+                }), out var all);
                 Report(output, results, "dense-fp32", length, denseMs.Value, flops, all, "");
             }
             if (variants.Contains("dense-fp32-general"))
@@ -125,8 +128,11 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
                     continue;
                 }
                 using var sparseOut = gpu.Allocate(qShape.ElementCount * 4);
-                var ms = Time(gpu, length <= 16384 ? 10 : 3, true, () => attention.Compute(shape, View(q, qShape), View(k, kvShape), View(v, kvShape),
-                    Bound(bounds.Address), Bound(endsAddress), View(sparseOut, qShape), new OperatorRunContext(DeviceKind.Cuda)), out var all);
+                var ms = Time(gpu, length <= 16384 ? 10 : 3, true, () => attention.Compute(new AttentionCall
+                {
+                    Shape = shape, Query = View(q, qShape), Key = View(k, kvShape), Value = View(v, kvShape), KeyStarts = Bound(bounds.Address), KeyEnds = Bound(endsAddress),
+                    Output = View(sparseOut, qShape), Context = new OperatorRunContext(DeviceKind.Cuda),
+                }), out var all);
                 Report(output, results, name, length, ms, flops, all,
                     Compare(gpu, sparseOut.Address, denseOut.Address, qShape.ElementCount, headSize, "vs dense fp32") +
                     string.Create(CultureInfo.InvariantCulture, $"; {denseMs / ms:F2}x dense fp32"));
@@ -146,8 +152,8 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
     }
 
     private IAttention? SparseOrNull(string[] variants, string variant, Dictionary<string, string> options) =>
-        variants.Contains(variant) && plugins.Operators.Find(OperatorSlots.Attention, "block-sparse") is not null
-            ? (IAttention)OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "block-sparse", options).Create(services)
+        variants.Contains(variant) && OperatorBinder.Has<IAttention>(plugins, "block-sparse")
+            ? OperatorBinder.Standalone<IAttention>(plugins, "block-sparse", options).Create<IAttention>(services)
             : null;
 
     /// <summary>Median GPU milliseconds of <paramref name="runs"/> calls (after one warm-up call when asked).</summary>

@@ -44,7 +44,7 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
         var repeat = commandLine.IntFlag("--repeat", 3);
         foreach (var name in Heads)
         {
-            if (plugins.Operators.Find(OperatorSlots.LexicalHead, name) is null)
+            if (!OperatorBinder.Has<ILexicalHead>(plugins, name))
             {
                 throw new SieveException($"lexical-head/{name} is not registered: is the heads plugin in the plugins folder? (sieve plugins lists what was found)");
             }
@@ -66,8 +66,8 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
         {
             for (var h = 0; h < variants.Length; h++)
             {
-                var head = (ILexicalHead)OperatorBinder.Standalone(plugins, OperatorSlots.LexicalHead, variants[h].Head,
-                    new Dictionary<string, string> { ["TopK"] = TopK.ToString(c), ["GpuPrecision"] = variants[h].Precision }).Create(services);
+                var head = OperatorBinder.Standalone<ILexicalHead>(plugins, variants[h].Head,
+                    new Dictionary<string, string> { ["TopK"] = TopK.ToString(c), ["GpuPrecision"] = variants[h].Precision }).Create<ILexicalHead>(services);
                 var clock = Stopwatch.StartNew();
                 encoders[h] = head.Bind(projection);
                 bindMs[h] = clock.Elapsed.TotalMilliseconds;
@@ -113,7 +113,7 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
             vectors[h] = new SparseVector[batch];
             wall[h] = [];
             cpu[h] = [];
-            encoders[h].Encode(view, lengths, vectors[h]); // warm-up: JIT tiers, thread pool, array pool
+            encoders[h].Encode(new LexicalEncodeCall { Hidden = view, Lengths = lengths, Output = vectors[h] }); // warm-up: JIT tiers, thread pool, array pool
         }
         using var process = Process.GetCurrentProcess();
         for (var i = 0; i < repeat; i++)
@@ -124,7 +124,7 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
                 process.Refresh();
                 var cpuBefore = process.TotalProcessorTime;
                 var clock = Stopwatch.StartNew();
-                encoders[h].Encode(view, lengths, vectors[h]);
+                encoders[h].Encode(new LexicalEncodeCall { Hidden = view, Lengths = lengths, Output = vectors[h] });
                 wall[h].Add(clock.Elapsed.TotalMilliseconds);
                 process.Refresh();
                 cpu[h].Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
@@ -135,7 +135,7 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
         for (var h = 0; h < encoders.Length; h++)
         {
             var resident = ResetPeakResident();
-            encoders[h].Encode(view, lengths, vectors[h]);
+            encoders[h].Encode(new LexicalEncodeCall { Hidden = view, Lengths = lengths, Output = vectors[h] });
             peak[h] = resident is null ? null : PeakResident() - resident;
         }
         var c = CultureInfo.InvariantCulture;

@@ -73,14 +73,13 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         {
             throw new SieveException($"--model {modelName} is not under Sieve:Models.");
         }
-        var chosen = operators.Bind(jobIndex >= 0 ? jobIndex : null);
-        var attention = chosen.FirstOrDefault(c => c.Implementation.Slot == OperatorSlots.Attention);
-        var kvCache = chosen.FirstOrDefault(c => c.Implementation.Slot == OperatorSlots.KvCache);
-        var (model, tokenizer) = PipelineCatalog.LoadCausalLm(settings, paths, modelName, attention, services);
+        var choices = operators.Bind(settings);
+        var chosen = jobIndex >= 0 ? choices.ForJob(jobIndex) : choices.Global;
+        var (model, tokenizer) = ConfiguredModels.LoadCausalLm(settings, paths, modelName, chosen, services);
         using (model)
         {
             var folder = Path.GetDirectoryName(paths.Resolve(modelOptions.Path))!;
-            var evaluation = new LmEvaluation(model, tokenizer, PipelineCatalog.KvCache(kvCache, services));
+            var evaluation = new LmEvaluation(model, tokenizer, new JobOperators(chosen, plugins, services).Create<IKvCache>());
             var contexts = commandLine.Flags.TryGetValue("--contexts", out var text)
                 ? text.Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToList()
                 : new List<int> { 1024, 4096, model.Context }.Where(c => c <= model.Context).Distinct().ToList();

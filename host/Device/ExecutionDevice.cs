@@ -22,7 +22,6 @@ internal sealed partial class ExecutionDevice : IDisposable
         Kind = kind;
         Gpu = gpu;
         Description = description;
-        Layouts = gpu is null ? null : new Lazy<DeviceLayouts>(() => new DeviceLayouts(gpu));
     }
 
     /// <summary>The CPU, for callers without configuration (tests, tools).</summary>
@@ -32,9 +31,6 @@ internal sealed partial class ExecutionDevice : IDisposable
 
     /// <summary>The GPU when <see cref="Kind"/> is CUDA.</summary>
     public CudaGpuDevice? Gpu { get; }
-
-    /// <summary>The host's kernels around attention nodes, loaded on first use (CUDA only).</summary>
-    public Lazy<DeviceLayouts>? Layouts { get; }
 
     /// <summary>E.g. <c>cuda:0 (NVIDIA H100 80GB HBM3, sm_90, driver CUDA 13.0)</c>.</summary>
     public string Description { get; }

@@ -24,7 +24,7 @@ internal sealed class EmbedFidelityEvaluation(SieveOptions options, ConfigPaths 
         var shortSet = FidelitySet.Create(sentencesPath, texts, minSentences: 1, maxSentences: 12);
         var longSet = FidelitySet.Create(sentencesPath, longTexts, minSentences: 60, maxSentences: 60, stride: 3);
 
-        var (reference, encoder) = PipelineCatalog.LoadEncoder(options, paths, modelName);
+        var (reference, encoder) = ConfiguredModels.LoadEncoder(options, paths, modelName);
         var shortEncoded = shortSet.Select(encoder.Encode).ToList();
         var longEncoded = longSet.Select(encoder.Encode).ToList();
         float[][] shortReference, longReference;
@@ -72,8 +72,8 @@ internal sealed class EmbedFidelityEvaluation(SieveOptions options, ConfigPaths 
 
     private SentenceEmbeddingModel Load(string modelName, string implementation, Dictionary<string, string> settings)
     {
-        var bound = OperatorBinder.Standalone(plugins, OperatorSlots.Attention, implementation, settings);
-        return PipelineCatalog.LoadEncoder(options, paths, modelName, bound, EmptyServices.Instance).Model;
+        var bound = OperatorBinder.Standalone<IAttention>(plugins, implementation, settings);
+        return ConfiguredModels.LoadEncoder(options, paths, modelName, [bound], EmptyServices.Instance).Model;
     }
 
     private static float[][] Embed(SentenceEmbeddingModel model, List<EncodedText> encoded)

@@ -45,7 +45,7 @@ internal sealed class LmEvaluation(CausalLm model, LmTokenizer tokenizer, IKvCac
                 {
                     ids[t] = tokens[w * context + t];
                 }
-                using var buffer = cache.Allocate(model.Layers, 1, model.KeyValueHeads, context, model.HeadSize, model.Device);
+                using var buffer = cache.Allocate(new KvCacheShape(model.Layers, 1, model.KeyValueHeads, context, model.HeadSize, model.Device));
                 model.Run(ids, positions, mask, 1, context, buffer, logits);
                 for (var t = 0; t < context; t++)
                 {

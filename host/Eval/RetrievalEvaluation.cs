@@ -26,11 +26,11 @@ internal sealed class RetrievalEvaluation(SieveOptions options, ConfigPaths path
         var data = settings.Data;
         var modelOptions = options.Models[settings.Model];
         var modelPath = paths.Resolve(modelOptions.Path);
-        var head = OperatorBinder.Standalone(plugins, OperatorSlots.LexicalHead, settings.Head, settings.HeadOptions);
-        var indexChoice = OperatorBinder.Standalone(plugins, OperatorSlots.SparseIndex, "inverted", new Dictionary<string, string>());
+        var head = OperatorBinder.Standalone<ILexicalHead>(plugins, settings.Head, settings.HeadOptions);
+        var indexChoice = OperatorBinder.Standalone<ISparseIndex>(plugins, "inverted");
         // The host's services: the encoder runs on Sieve:Device, and on CUDA the head gets the GPU.
-        var (model, encoder) = PipelineCatalog.LoadEncoder(options, paths, settings.Model, services: services);
-        using var lexical = LexicalTextModel.Create(model, modelPath, paths.Resolve(modelOptions.Tokenizer!), (ILexicalHead)head.Create(services), head.Implementation.FullName);
+        var (model, encoder) = ConfiguredModels.LoadEncoder(options, paths, settings.Model, services: services);
+        using var lexical = LexicalTextModel.Create(model, modelPath, paths.Resolve(modelOptions.Tokenizer!), head.Create<ILexicalHead>(services), head.Implementation.FullName);
 
         log.WriteLine($"Encoding {data.Corpus.Count:N0} documents with {settings.Model} ...");
         var corpus = EncodeAll(model, lexical, encoder, data.Corpus.Select(d => d.Text).ToList(), out var encoderSeconds, out var headSeconds);
@@ -49,7 +49,7 @@ internal sealed class RetrievalEvaluation(SieveOptions options, ConfigPaths path
         try
         {
             var indexPath = Path.Combine(folder.FullName, "index.sieve");
-            var sparseIndex = (ISparseIndex)indexChoice.Create(EmptyServices.Instance);
+            var sparseIndex = indexChoice.Create<ISparseIndex>(EmptyServices.Instance);
             var clock = Stopwatch.StartNew();
             using (var writer = sparseIndex.Create(indexPath, lexical.Origin))
             {

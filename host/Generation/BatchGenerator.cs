@@ -35,7 +35,7 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
             }
         }
 
-        using var buffer = cache.Allocate(model.Layers, batch, model.KeyValueHeads, maxLength, model.HeadSize, model.Device);
+        using var buffer = cache.Allocate(new KvCacheShape(model.Layers, batch, model.KeyValueHeads, maxLength, model.HeadSize, model.Device));
         var clock = Stopwatch.StartNew();
         var count = 0;
         for (var start = 0; start < promptLength; start += count)

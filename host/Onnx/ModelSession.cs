@@ -6,24 +6,25 @@ using Sieve.Host.Onnx.Bridge;
 namespace Sieve.Host.Onnx;
 
 /// <summary>
-/// An ONNX Runtime session, with the custom-op domain and operator instances its rewritten graph calls into. Disposal
-/// releases the session first, then the domain, then the operators: ORT holds pointers into both until then.
+/// An ONNX Runtime session, with the custom-op domain, operator instances and graph passes its rewritten graph calls
+/// into. Disposal releases the session first, then the domain, then what the passes made (last made, first released):
+/// ORT holds pointers into them until then.
 /// </summary>
 internal sealed class ModelSession : IDisposable
 {
     private readonly CustomOpDomain? _domain;
-    private readonly IReadOnlyList<object> _operators;
+    private readonly IReadOnlyList<object> _owned;
 
     private readonly DeviceKind _device;
     private OrtMemoryInfo? _gpuMemory;
 
-    public ModelSession(InferenceSession session, CustomOpDomain? domain, IReadOnlyList<object> operators, string operatorSummary, ExecutionDevice device)
+    public ModelSession(InferenceSession session, CustomOpDomain? domain, IReadOnlyList<object> owned, string operatorSummary, ExecutionDevice device)
     {
         Execution = device;
         _device = device.Kind;
         Session = session;
         _domain = domain;
-        _operators = operators;
+        _owned = owned;
         OperatorSummary = operatorSummary;
     }
 
@@ -35,13 +36,13 @@ internal sealed class ModelSession : IDisposable
     /// <summary>The device the session runs on, with its GPU when on CUDA.</summary>
     public ExecutionDevice Execution { get; }
 
-    /// <summary>Which implementation fills each slot, e.g. <c>attention=dense (built-in), 6 nodes</c>.</summary>
+    /// <summary>Which implementation fills each in-graph slot, e.g. <c>attention=dense (built-in) on 6 nodes</c>.</summary>
     public string OperatorSummary { get; }
 
     /// <summary>Runs the session with a fresh run-scoped context for the operators (one per batch).</summary>
     public IDisposableReadOnlyCollection<OrtValue> Run(RunOptions options, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames)
     {
-        using var scope = AttentionRunScope.Begin(new OperatorRunContext(_device));
+        using var scope = OperatorRunScope.Begin(new OperatorRunContext(_device));
         return Session.Run(options, inputNames, inputs, outputNames);
     }
 
@@ -51,7 +52,7 @@ internal sealed class ModelSession : IDisposable
     /// </summary>
     public void Run(RunOptions options, IReadOnlyList<string> inputNames, IReadOnlyList<OrtValue> inputs, string outputName, OrtValue output)
     {
-        using var scope = AttentionRunScope.Begin(new OperatorRunContext(_device));
+        using var scope = OperatorRunScope.Begin(new OperatorRunContext(_device));
         using var binding = Session.CreateIoBinding();
         for (var i = 0; i < inputNames.Count; i++)
         {
@@ -83,7 +84,7 @@ internal sealed class ModelSession : IDisposable
         _gpuMemory?.Dispose();
         Session.Dispose();
         _domain?.Dispose();
-        foreach (var disposable in _operators.OfType<IDisposable>())
+        foreach (var disposable in _owned.OfType<IDisposable>().Reverse())
         {
             disposable.Dispose();
         }

@@ -1,105 +1,111 @@
 using System.ComponentModel.DataAnnotations;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Configuration;
+using Sieve.Host.Configuration;
 using Sieve.Host.Plugins;
+using Sieve.Host.Slots;
 
 namespace Sieve.Host.Operators;
 
 /// <summary>
-/// Turns the configuration's operator selections (<c>Sieve:Operators</c>, overridden per job by
-/// <c>Sieve:Jobs:&lt;i&gt;:Operators</c>) into checked choices: the slot exists, the implementation exists, and its
-/// options bind and validate. Every failure names the full key.
+/// Turns the bound <see cref="SieveOptions.Operators"/> (overridden per job by <see cref="JobOptions.Operators"/>) into
+/// checked choices: the slot exists, the implementation exists, and its options bind into the implementation's options
+/// type and validate. Done once per options instance (validation at start and the jobs share the result); every failure
+/// names the full key.
 /// </summary>
-internal sealed class OperatorBinder(IConfiguration configuration, PluginCatalog plugins)
+internal sealed class OperatorBinder(PluginCatalog plugins)
 {
-    /// <summary>The selections in force for job <paramref name="jobIndex"/> (or globally when null), checked.</summary>
-    /// <exception cref="SieveException">A slot, implementation or option is wrong.</exception>
-    public IReadOnlyList<BoundOperator> Bind(int? jobIndex)
+    private readonly ConditionalWeakTable<SieveOptions, OperatorChoices> _bound = [];
+
+    /// <summary>The plugins (and built-ins) whose implementations are bound.</summary>
+    public PluginCatalog Plugins => plugins;
+
+    /// <summary>The choices of <paramref name="options"/>: global, per job, and every error; bound on first use.</summary>
+    public OperatorChoices Bind(SieveOptions options)
     {
-        var errors = new List<string>();
-        var bound = Collect(jobIndex, errors);
-        return errors.Count == 0 ? bound : throw new SieveException(string.Join(Environment.NewLine, errors));
+        ArgumentNullException.ThrowIfNull(options);
+        return _bound.GetValue(options, BindAll);
     }
 
     /// <summary>Binds one implementation outside any configuration file (benchmarks, evaluations), with options as key/value text.</summary>
     /// <exception cref="SieveException">The implementation is unknown or an option is invalid.</exception>
     public static BoundOperator Standalone(PluginCatalog plugins, string slot, string use, IReadOnlyDictionary<string, string> options)
     {
-        var settings = new Dictionary<string, string?> { [$"Sieve:Operators:{slot}:Use"] = use };
-        foreach (var (name, value) in options)
-        {
-            settings[$"Sieve:Operators:{slot}:Options:{name}"] = value;
-        }
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new OperatorBinder(configuration, plugins).Bind(null).Single();
+        ArgumentNullException.ThrowIfNull(options);
+        var key = $"Sieve:Operators:{slot}";
+        var settings = options.ToDictionary(o => $"{key}:Options:{o.Key}", o => (string?)o.Value);
+        var section = new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection($"{key}:Options");
+        var errors = new List<string>();
+        var bound = new OperatorBinder(plugins).BindOne(key, slot, new OperatorSelection { Use = use, Options = section }, global: true, errors);
+        return errors.Count == 0 && bound is not null ? bound : throw new SieveException(string.Join(Environment.NewLine, errors));
     }
 
-    /// <summary>Every error of the global selections and of each job's, for validation at start.</summary>
-    public IEnumerable<string> Check(int jobCount)
+    /// <summary>Binds one implementation of the slot whose contract is <typeparamref name="TSlot"/> (benchmarks, evaluations).</summary>
+    /// <exception cref="SieveException">The implementation is unknown or an option is invalid.</exception>
+    public static BoundOperator Standalone<TSlot>(PluginCatalog plugins, string use, IReadOnlyDictionary<string, string>? options = null) where TSlot : class =>
+        Standalone(plugins, SlotCatalog.Of<TSlot>().Name, use, options ?? new Dictionary<string, string>());
+
+    /// <summary>Whether an implementation named <paramref name="use"/> fills the slot whose contract is <typeparamref name="TSlot"/>.</summary>
+    public static bool Has<TSlot>(PluginCatalog plugins, string use) where TSlot : class =>
+        plugins.Operators.Find(SlotCatalog.Of<TSlot>().Name, use) is not null;
+
+    private OperatorChoices BindAll(SieveOptions options)
     {
         var errors = new List<string>();
-        Collect(null, errors);
-        for (var i = 0; i < jobCount; i++)
+        var global = Collect("Sieve:Operators", options.Operators, global: true, errors);
+        var jobs = new List<IReadOnlyList<BoundOperator>>();
+        for (var i = 0; i < options.Jobs.Count; i++)
         {
-            Collect(i, errors);
+            var own = options.Jobs[i].Operators;
+            var chosen = global.Where(g => !own.ContainsKey(g.Slot.Name)).ToList();
+            chosen.AddRange(Collect($"Sieve:Jobs:{i}:Operators", own, global: false, errors));
+            jobs.Add(chosen);
         }
-        return errors.Distinct(StringComparer.Ordinal);
+        return new OperatorChoices(global, jobs, errors);
     }
 
-    private List<BoundOperator> Collect(int? jobIndex, List<string> errors)
+    private List<BoundOperator> Collect(string key, Dictionary<string, OperatorSelection> selections, bool global, List<string> errors)
     {
-        var chosen = new Dictionary<string, IConfigurationSection>(StringComparer.OrdinalIgnoreCase);
-        foreach (var section in configuration.GetSection("Sieve:Operators").GetChildren())
-        {
-            chosen[section.Key] = section;
-        }
-        if (jobIndex is int job)
-        {
-            foreach (var section in configuration.GetSection($"Sieve:Jobs:{job}:Operators").GetChildren())
-            {
-                chosen[section.Key] = section;
-            }
-        }
         var bound = new List<BoundOperator>();
-        foreach (var section in chosen.Values.OrderBy(s => s.Key, StringComparer.Ordinal))
+        foreach (var (slot, selection) in selections.OrderBy(s => s.Key, StringComparer.Ordinal))
         {
-            var operatorChoice = BindOne(section, errors);
-            if (operatorChoice is not null)
+            if (BindOne($"{key}:{slot}", slot, selection, global, errors) is { } choice)
             {
-                bound.Add(operatorChoice);
+                bound.Add(choice);
             }
         }
         return bound;
     }
 
-    private BoundOperator? BindOne(IConfigurationSection section, List<string> errors)
+    private BoundOperator? BindOne(string key, string slotName, OperatorSelection selection, bool global, List<string> errors)
     {
-        if (!OperatorSlotTypes.TryGet(section.Key, out _))
+        if (SlotCatalog.Find(slotName) is null)
         {
-            errors.Add($"{section.Path} names an unknown operator slot '{section.Key}'. Slots: {string.Join(", ", OperatorSlotTypes.Names)}.");
+            errors.Add($"{key} names an unknown operator slot '{slotName}'. Slots: {string.Join(", ", SlotCatalog.Names)}.");
             return null;
         }
-        var use = section["Use"];
-        if (string.IsNullOrWhiteSpace(use))
+        if (string.IsNullOrWhiteSpace(selection.Use))
         {
+            // Empty: the model's own operators (a job's empty Use turns a global choice off for that job).
             return null;
         }
-        var implementation = plugins.Operators.Find(section.Key, use);
+        var implementation = plugins.Operators.Find(slotName, selection.Use);
         if (implementation is null)
         {
-            var available = plugins.Operators.NamesFor(section.Key).ToList();
-            errors.Add($"{section.Path}:Use = '{use}' is not an implementation of slot '{section.Key}'. Available: " +
+            var available = plugins.Operators.NamesFor(slotName).ToList();
+            errors.Add($"{key}:Use = '{selection.Use}' is not an implementation of slot '{slotName}'. Available: " +
                 (available.Count == 0 ? $"none (no plugin in {plugins.PluginsPath} registers one; see `sieve plugins`)" : string.Join(", ", available)) + ".");
             return null;
         }
-        var optionsSection = section.GetSection("Options");
+        var optionsKey = $"{key}:Options";
         var options = Activator.CreateInstance(implementation.OptionsType)!;
         try
         {
-            optionsSection.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+            selection.Options?.Bind(options, o => o.ErrorOnUnknownConfiguration = true);
         }
         catch (InvalidOperationException bindError)
         {
-            errors.Add($"{optionsSection.Path}: {bindError.Message}");
+            errors.Add($"{optionsKey}: {bindError.Message}");
             return null;
         }
         var results = new List<ValidationResult>();
@@ -108,12 +114,12 @@ internal sealed class OperatorBinder(IConfiguration configuration, PluginCatalog
             foreach (var result in results)
             {
                 var members = result.MemberNames.ToList();
-                var key = members.Count == 0 ? optionsSection.Path : string.Join(", ", members.Select(m => $"{optionsSection.Path}:{m}"));
-                var value = members.Count == 1 ? $" = '{optionsSection[members[0]] ?? "(default)"}'" : "";
-                errors.Add($"{key}{value} is invalid: {result.ErrorMessage}");
+                var where = members.Count == 0 ? optionsKey : string.Join(", ", members.Select(m => $"{optionsKey}:{m}"));
+                var value = members.Count == 1 ? $" = '{selection.Options?[members[0]] ?? "(default)"}'" : "";
+                errors.Add($"{where}{value} is invalid: {result.ErrorMessage}");
             }
             return null;
         }
-        return new BoundOperator(implementation, options, Global: section.Path.StartsWith("Sieve:Operators:", StringComparison.OrdinalIgnoreCase));
+        return new BoundOperator(implementation, options, global);
     }
 }

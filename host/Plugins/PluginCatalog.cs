@@ -21,7 +21,7 @@ internal sealed class PluginCatalog
     public PluginCatalog(string pluginsPath)
     {
         PluginsPath = pluginsPath;
-        Operators.AddRange(BuiltInOperators.All());
+        Operators.AddRange(OperatorRegistry.BuiltIns());
         if (Directory.Exists(pluginsPath))
         {
             foreach (var folder in Directory.GetDirectories(pluginsPath).Order(StringComparer.Ordinal))

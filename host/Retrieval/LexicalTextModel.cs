@@ -60,7 +60,7 @@ internal sealed class LexicalTextModel : IDisposable
     public SparseVector[] Encode(DeviceHiddenStates hidden)
     {
         var vectors = new SparseVector[hidden.Rows];
-        _head.Encode(hidden.View, hidden.Lengths, vectors);
+        _head.Encode(new LexicalEncodeCall { Hidden = hidden.View, Lengths = hidden.Lengths, Output = vectors });
         return vectors;
     }
 
@@ -68,7 +68,7 @@ internal sealed class LexicalTextModel : IDisposable
     public SparseVector[] Encode(HiddenStates hidden)
     {
         var vectors = new SparseVector[hidden.Rows];
-        _head.Encode(new TensorView<float>(hidden.Values, new TensorShape(hidden.Rows, hidden.Length, hidden.Size)), hidden.Lengths, vectors);
+        _head.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(hidden.Values, new TensorShape(hidden.Rows, hidden.Length, hidden.Size)), Lengths = hidden.Lengths, Output = vectors });
         return vectors;
     }
 

@@ -13,71 +13,43 @@ namespace Sieve.Plugins.Attention;
 /// <see cref="BlockSparseAttentionOptions.DenseBelow"/> keys run dense. On CUDA the same selection and attention run
 /// as GPU kernels (<see cref="GpuBlockSparseAttention"/>) through the host's device service. Thread-safe (stateless).
 /// </summary>
-public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IGpuDevice? gpu = null) : IAttention
+public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IGpuDevice? gpu = null)
+    : DeviceAttention<GpuBlockSparseAttention>("attention/" + Name, gpu, device => new GpuBlockSparseAttention(device, options))
 {
     public const string Name = "block-sparse";
 
     private readonly BlockSelector _selector = new(options);
-    private readonly Lazy<GpuBlockSparseAttention>? _gpu = gpu is null ? null : new Lazy<GpuBlockSparseAttention>(() => new GpuBlockSparseAttention(gpu, options));
 
-    public string? CheckSupport(AttentionShape shape)
+    protected override string? UnsupportedOnGpu(AttentionDims dims) => GpuBlockSparseAttention.Unsupported(options, dims);
+
+    protected override void ComputeOnGpu(GpuBlockSparseAttention gpuAttention, in AttentionCall attention, AttentionDims dims) =>
+        gpuAttention.Compute(dims, attention.Shape.Scale, attention.Shape.Causal, attention.Query.Address, attention.Key.Address, attention.Value.Address,
+            attention.Output.Address, attention.KeyStarts.Address, attention.KeyEnds.Address);
+
+    protected override void ComputeOnCpu(in AttentionCall attention, AttentionDims dims)
     {
-        ArgumentNullException.ThrowIfNull(shape);
-        if (shape.Device == DeviceKind.Cuda)
-        {
-            // Sizes read from the tensors at run time (0 here) are checked by the kernels on the first call.
-            return _gpu is null
-                ? "the host offers no GPU device service"
-                : shape.HeadSize == 0 ? null : GpuBlockSparseAttention.Unsupported(options, AttentionDims.Of(shape));
-        }
-        return AttentionDims.Unsupported(shape);
-    }
-
-    public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
-        TensorView<int> keyStarts, TensorView<int> keyEnds, TensorView<float> output, OperatorRunContext context)
-    {
-        ArgumentNullException.ThrowIfNull(shape);
-        if (query.Device == DeviceKind.Cpu)
-        {
-            Compute(shape, query, key, value, keyStarts.Span, keyEnds.Span, output, context);
-            return;
-        }
-        var gpuAttention = _gpu?.Value ?? throw new NotSupportedException("attention/block-sparse got device tensors but the host offers no GPU device service.");
-        gpuAttention.Compute(AttentionDims.Of(query, key, shape), shape.Scale, shape.Causal, query.Address, key.Address, value.Address, output.Address,
-            keyStarts.Address, keyEnds.Address);
-    }
-
-    public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
-        ReadOnlySpan<int> keyLengths, TensorView<float> output, OperatorRunContext context) =>
-        Compute(shape, query, key, value, [], keyLengths, output, context);
-
-    public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
-        ReadOnlySpan<int> keyStarts, ReadOnlySpan<int> keyEnds, TensorView<float> output, OperatorRunContext context)
-    {
-        ArgumentNullException.ThrowIfNull(shape);
-        var dims = AttentionDims.Of(query, key, shape);
-        var starts = keyStarts.IsEmpty ? new int[dims.Batch] : keyStarts.ToArray();
-        var ends = keyEnds.ToArray();
+        var shape = attention.Shape;
+        var starts = attention.KeyStarts.Span.ToArray();
+        var ends = attention.KeyEnds.Span.ToArray();
+        var (query, key, value, output) = (attention.Query.Memory, attention.Key.Memory, attention.Value.Memory, attention.Output.Memory);
         if (dims.KeyLength < options.DenseBelow)
         {
-            MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, starts, ends, shape.Scale, shape.Causal,
+            MultiHeadAttention.Compute(query, key, value, output, dims, starts, ends, shape.Scale, shape.Causal,
                 options.BlockSize, MultiHeadAttention.AllKeys);
             return;
         }
-        var compressed = Compress(key.Memory, dims, starts, ends);
-        var queries = query.Memory;
+        var compressed = Compress(key, dims, starts, ends);
         var offset = dims.CausalOffset;
         void Plan(int batch, int kvHead, int queryStart, int queryEnd, int keyStart, int keyEnd, List<KeyRange> ranges)
         {
-            var groupQueries = queries.Span.Slice((batch * dims.QueryHeads + kvHead * dims.Group) * dims.QueryLength * dims.HeadSize,
+            var groupQueries = query.Span.Slice((batch * dims.QueryHeads + kvHead * dims.Group) * dims.QueryLength * dims.HeadSize,
                 dims.Group * dims.QueryLength * dims.HeadSize);
             _selector.Select(groupQueries, dims.Group, dims.QueryLength, queryStart, queryEnd, compressed[batch * dims.KeyValueHeads + kvHead],
                 shape.Scale, shape.Causal, offset, keyStart, ranges);
         }
         try
         {
-            MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, starts, ends, shape.Scale, shape.Causal,
-                options.BlockSize, Plan);
+            MultiHeadAttention.Compute(query, key, value, output, dims, starts, ends, shape.Scale, shape.Causal, options.BlockSize, Plan);
         }
         finally
         {

@@ -31,8 +31,11 @@ internal abstract class PackedLexicalEncoder : ILexicalEncoder
     /// <summary>Use Vector256 where the hardware has it; tests turn it off to check the scalar path.</summary>
     internal bool Vectorized { get; init; } = true;
 
-    public void Encode(TensorView<float> hidden, ReadOnlySpan<int> lengths, Span<SparseVector> output)
+    public void Encode(in LexicalEncodeCall encoding)
     {
+        var hidden = encoding.Hidden;
+        var lengths = encoding.Lengths;
+        var output = encoding.Output;
         var vocabularyPanels = Volatile.Read(ref _packed);
         ObjectDisposedException.ThrowIf(vocabularyPanels is null, this);
         var projection = vocabularyPanels.Projection;

@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using Sieve.Abstractions;
 using Sieve.Host.Onnx;
 using Sieve.Host.Onnx.Proto;
-using Sieve.Host.Onnx.Rewriting;
+using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Host.Operators;
 using Sieve.Host.Plugins;
 using Sieve.Host.Tests.Testing;
@@ -63,8 +63,8 @@ public class AttentionRewriteTests
         {
             expected = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         }
-        var dense = OperatorBinder.Standalone(new PluginCatalog(folder.File("no-plugins")), OperatorSlots.Attention, "dense", new Dictionary<string, string>());
-        using var rewritten = ModelSessionFactory.Create(path, "test", dense, EmptyServices.Instance);
+        var dense = OperatorBinder.Standalone(new PluginCatalog(folder.File("no-plugins")), "attention", "dense", new Dictionary<string, string>());
+        using var rewritten = ModelSessionFactory.Create(path, "test", [dense], EmptyServices.Instance);
         Assert.Contains("attention=dense (built-in) on 1 nodes", rewritten.OperatorSummary, StringComparison.Ordinal);
         using var actual = rewritten.Run(new RunOptions(), feeds.Keys.ToList(), feeds.Values.ToList(), ["y"]);
         var values = actual[0].GetTensorDataAsSpan<float>().ToArray();
@@ -131,13 +131,13 @@ public class AttentionRewriteTests
         var withPast = TinyModels.Single(new NodeProto { OpType = "Attention", Domain = "com.microsoft", Name = "fused", Input = { "x", "w", "", "", "past" }, Output = { "y" }, Attribute = { TinyModels.Int("num_heads", 2) } },
             [TinyModels.Tensor("x", DataType.Float, 1, 4, 8), TinyModels.Tensor("w", DataType.Float, 8, 24), TinyModels.Tensor("past", DataType.Float, 2, 1, 2, 3, 4)],
             [TinyModels.Tensor("y", DataType.Float, 1, 4, 8)], ("", 17), ("com.microsoft", 1));
-        var dense = OperatorBinder.Standalone(new PluginCatalog(folder.File("no-plugins")), OperatorSlots.Attention, "dense", new Dictionary<string, string>());
+        var dense = OperatorBinder.Standalone(new PluginCatalog(folder.File("no-plugins")), "attention", "dense", new Dictionary<string, string>());
 
-        var none = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(relu, folder, "relu.onnx"), "Sieve:Models:relu:Path", dense, EmptyServices.Instance));
+        var none = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(relu, folder, "relu.onnx"), "Sieve:Models:relu:Path", [dense], EmptyServices.Instance));
         Assert.Contains("attention/dense is selected but no attention in the model can be replaced. Found no MatMul-Softmax-MatMul pattern", none.Message, StringComparison.Ordinal);
         Assert.Contains("(Sieve:Models:relu:Path)", none.Message, StringComparison.Ordinal);
 
-        var unsupported = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(withPast, folder, "past.onnx"), "test", dense, EmptyServices.Instance));
+        var unsupported = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(withPast, folder, "past.onnx"), "test", [dense], EmptyServices.Instance));
         Assert.Contains("Found: com.microsoft::Attention 'fused': past, past_sequence_length and present (a KV cache inside the node) are not supported.", unsupported.Message, StringComparison.Ordinal);
     }
 }

@@ -27,7 +27,7 @@ public class AttentionSubstitutionTests
 
     private static float[][] Embed(BoundOperator? attention, IReadOnlyList<string> texts, out List<EncodedText> encoded)
     {
-        var (model, encoder) = PipelineCatalog.LoadEncoder(Options, new ConfigPaths(TestPaths.HostDir), "minilm", attention, EmptyServices.Instance);
+        var (model, encoder) = ConfiguredModels.LoadEncoder(Options, new ConfigPaths(TestPaths.HostDir), "minilm", attention is null ? [] : [attention], EmptyServices.Instance);
         using (model)
         {
             encoded = texts.Select(encoder.Encode).ToList();
@@ -41,7 +41,7 @@ public class AttentionSubstitutionTests
     }
 
     private static BoundOperator Bind(string use, Dictionary<string, string>? options = null) =>
-        OperatorBinder.Standalone(Plugins, OperatorSlots.Attention, use, options ?? []);
+        OperatorBinder.Standalone(Plugins, "attention", use, options ?? []);
 
     private static List<string> Texts(int count) => FidelitySet.Create(Path.Combine(TestPaths.SamplesDir, "sentences.jsonl"), count, 1, 12);
 

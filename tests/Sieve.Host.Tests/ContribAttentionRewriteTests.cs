@@ -5,7 +5,7 @@ using Sieve.Host.Device;
 using Sieve.Host.Onnx;
 using Sieve.Host.Onnx.Bridge;
 using Sieve.Host.Onnx.Proto;
-using Sieve.Host.Onnx.Rewriting;
+using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Host.Operators;
 using Sieve.Host.Plugins;
 using Sieve.Host.Tests.Testing;
@@ -44,7 +44,7 @@ public class ContribAttentionRewriteTests
         {
             expected = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         }
-        using var rewritten = ModelSessionFactory.Create(path, "test", AttentionTesting.Dense(folder), EmptyServices.Instance);
+        using var rewritten = ModelSessionFactory.Create(path, "test", [AttentionTesting.Dense(folder)], EmptyServices.Instance);
         Assert.Contains("attention=dense (built-in) on 1 nodes", rewritten.OperatorSummary, StringComparison.Ordinal);
         using var actual = rewritten.Run(new RunOptions(), feeds.Keys.ToList(), feeds.Values.ToList(), ["y"]);
         AttentionTesting.AssertClose(expected, actual[0].GetTensorDataAsSpan<float>(), variant);
@@ -134,8 +134,8 @@ public class ContribAttentionRewriteTests
         Assert.Equal(["w", "b"], rewritten.Graph.Initializer.Select(i => i.Name));
 
         var dense = AttentionTesting.Dense(folder);
-        var implementation = (IAttention)dense.Create(EmptyServices.Instance);
-        using var domain = new CustomOpDomain([new AttentionCustomOp(implementation, dense)]);
+        var pass = new AttentionPass(dense.Create<IAttention>(EmptyServices.Instance), dense.ToString(), gpu: null);
+        using var domain = new CustomOpDomain(pass.Operators.Select(op => new PassCustomOp(op, dense.Implementation.Described, DeviceKind.Cpu)));
         using var session = OnnxSessionFactory.Create(rewritten.ToByteArray(), folder.File("rewritten.onnx"), "test", ExecutionDevice.Cpu, domain.AddTo);
         using var outputs = session.Run(new RunOptions(), feeds.Keys.ToList(), feeds.Values.ToList(), ["y"]);
         Assert.Equal(new long[] { Batch, Length, Hidden }, outputs[0].GetTensorTypeAndShape().Shape);
@@ -150,7 +150,7 @@ public class ContribAttentionRewriteTests
         var weights = Values(new Random(1), Hidden * 3 * Hidden);
         model.Graph.Initializer.Add(TinyModels.Initializer("w", weights, Hidden, 3 * Hidden));
         model.Graph.Initializer.Add(TinyModels.Initializer("b", new float[3 * Hidden], 3 * Hidden));
-        using var session = ModelSessionFactory.Create(TinyModels.Save(model, folder, "end-start.onnx"), "test", AttentionTesting.Dense(folder), EmptyServices.Instance);
+        using var session = ModelSessionFactory.Create(TinyModels.Save(model, folder, "end-start.onnx"), "test", [AttentionTesting.Dense(folder)], EmptyServices.Instance);
         using var x = OrtValue.CreateTensorValueFromMemory(Values(new Random(2), Batch * Length * Hidden), [Batch, Length, Hidden]);
         using var mask = OrtValue.CreateTensorValueFromMemory(new[] { 7, 5, 0, 1 }, [2 * Batch]);
         var error = Assert.Throws<OnnxRuntimeException>(() => session.Run(new RunOptions(), ["x", "mask"], [x, mask], ["y"]).Dispose());

@@ -12,7 +12,7 @@ public class EmbeddingQualityTests
     {
         var options = new SieveOptions();
         options.Models["minilm"] = new ModelOptions { Path = TestPaths.ModelPath, Tokenizer = TestPaths.VocabularyPath };
-        return PipelineCatalog.LoadEncoder(options, new ConfigPaths(TestPaths.HostDir), "minilm");
+        return ConfiguredModels.LoadEncoder(options, new ConfigPaths(TestPaths.HostDir), "minilm");
     }
 
     [Fact]

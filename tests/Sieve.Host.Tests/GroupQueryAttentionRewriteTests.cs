@@ -3,7 +3,7 @@ using Sieve.Abstractions;
 using Sieve.Host.Onnx;
 using Sieve.Host.Onnx.Bridge;
 using Sieve.Host.Onnx.Proto;
-using Sieve.Host.Onnx.Rewriting;
+using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Host.Operators;
 using Sieve.Host.Plugins;
 using Sieve.Host.Tests.Testing;
@@ -59,7 +59,7 @@ public class GroupQueryAttentionRewriteTests
         {
             expected.AddRange(outputs.Select(o => o.GetTensorDataAsSpan<float>().ToArray()));
         }
-        using var rewritten = ModelSessionFactory.Create(path, "test", AttentionTesting.Dense(folder), EmptyServices.Instance);
+        using var rewritten = ModelSessionFactory.Create(path, "test", [AttentionTesting.Dense(folder)], EmptyServices.Instance);
         Assert.Contains("attention=dense (built-in) on 1 nodes", rewritten.OperatorSummary, StringComparison.Ordinal);
         using var actual = rewritten.Run(new RunOptions(), feeds.Keys.ToList(), feeds.Values.ToList(), names);
         for (var o = 0; o < names.Length; o++)
@@ -94,7 +94,7 @@ public class GroupQueryAttentionRewriteTests
         using var folder = new TempFolder();
         // Row 1 holds 2 valid past tokens of 3: ORT writes its new key at position 2, where Concat puts it at 3.
         var (model, feeds) = Build(new GqaCase("right-padded past", 2, 1, 3, 4, 2, [4, 3]), new Random(2));
-        using var session = ModelSessionFactory.Create(TinyModels.Save(model, folder, "padded-past.onnx"), "test", AttentionTesting.Dense(folder), EmptyServices.Instance);
+        using var session = ModelSessionFactory.Create(TinyModels.Save(model, folder, "padded-past.onnx"), "test", [AttentionTesting.Dense(folder)], EmptyServices.Instance);
         var error = Assert.Throws<OnnxRuntimeException>(() => session.Run(new RunOptions(), feeds.Keys.ToList(), feeds.Values.ToList(), ["y"]).Dispose());
         Assert.Contains("is substituted only without a past or with every row full (seqlens_k + 1 = past + new tokens)", error.Message, StringComparison.Ordinal);
     }
@@ -150,7 +150,7 @@ public class GroupQueryAttentionRewriteTests
         var refused = Assert.Single(unsupported);
         Assert.Equal("com.microsoft::GroupQueryAttention 'gqa'", refused.Node);
         Assert.Contains(reason, refused.Reason, StringComparison.Ordinal);
-        var error = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(model, folder, "refused.onnx"), "test", AttentionTesting.Dense(folder), EmptyServices.Instance).Dispose());
+        var error = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(model, folder, "refused.onnx"), "test", [AttentionTesting.Dense(folder)], EmptyServices.Instance).Dispose());
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 

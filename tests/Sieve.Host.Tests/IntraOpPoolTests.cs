@@ -3,6 +3,7 @@ using Sieve.Abstractions;
 using Sieve.Host.Onnx;
 using Sieve.Host.Onnx.Proto;
 using Sieve.Host.Operators;
+using Sieve.Host.Slots;
 using Sieve.Host.Tests.Testing;
 using Sieve.Kernels;
 using DataType = Sieve.Host.Onnx.Proto.TensorProto.Types.DataType;
@@ -19,7 +20,7 @@ public class IntraOpPoolTests
     {
         using var folder = new TempFolder();
         var probe = new ProbeAttention(failAt: -1);
-        using var session = ModelSessionFactory.Create(Model(folder), "test", Bind(probe), EmptyServices.Instance);
+        using var session = ModelSessionFactory.Create(Model(folder), "test", [Bind(probe)], EmptyServices.Instance);
         using var outputs = Run(session);
 
         Assert.Equal("OrtIntraOpRunner", probe.RunnerSeen);
@@ -34,7 +35,7 @@ public class IntraOpPoolTests
     {
         using var folder = new TempFolder();
         var probe = new ProbeAttention(failAt: 37);
-        using var session = ModelSessionFactory.Create(Model(folder), "test", Bind(probe), EmptyServices.Instance);
+        using var session = ModelSessionFactory.Create(Model(folder), "test", [Bind(probe)], EmptyServices.Instance);
         var error = Assert.Throws<OnnxRuntimeException>(() => Run(session).Dispose());
         Assert.Contains("attention/probe", error.Message, StringComparison.Ordinal);
         Assert.Contains("iteration 37 failed on purpose", error.Message, StringComparison.Ordinal);
@@ -46,7 +47,7 @@ public class IntraOpPoolTests
     }
 
     private static BoundOperator Bind(IAttention attention) =>
-        new(new OperatorImplementation(OperatorSlots.Attention, "probe", typeof(IAttention), typeof(object), "test", (_, _) => attention), new object());
+        new(new OperatorImplementation(SlotCatalog.Of<IAttention>(), "probe", typeof(object), "test", (_, _) => attention), new object());
 
     /// <summary>One ONNX Attention (opset 23) over heads-first q, k, v [2, 2, 7, 8].</summary>
     private static string Model(TempFolder folder)
@@ -77,8 +78,7 @@ public class IntraOpPoolTests
 
         public string? CheckSupport(AttentionShape shape) => null;
 
-        public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
-            ReadOnlySpan<int> keyLengths, TensorView<float> output, OperatorRunContext context)
+        public void Compute(in AttentionCall attention)
         {
             RunnerSeen = ParallelWork.CurrentRunner?.GetType().Name;
             ParallelWork.For(Hits.Length, i =>
@@ -89,7 +89,9 @@ public class IntraOpPoolTests
                 }
                 Interlocked.Increment(ref Hits[i]);
             });
-            MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, AttentionDims.Of(query, key), keyLengths.ToArray(), shape.Scale, shape.Causal, 64, MultiHeadAttention.AllKeys);
+            MultiHeadAttention.Compute(attention.Query.Memory, attention.Key.Memory, attention.Value.Memory, attention.Output.Memory,
+                AttentionDims.Of(attention.Query, attention.Key), attention.KeyStarts.Span.ToArray(), attention.KeyEnds.Span.ToArray(),
+                attention.Shape.Scale, attention.Shape.Causal, 64, MultiHeadAttention.AllKeys);
         }
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Sieve.Abstractions;
 using Sieve.Host.Generation;
 using Sieve.Host.Onnx;
-using Sieve.Host.Onnx.Rewriting;
+using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Host.Operators;
 using Sieve.Host.Operators.KvCache;
 using Sieve.Host.Plugins;
@@ -23,7 +23,7 @@ public class LmAttentionTests(ITestOutputHelper output)
     private static readonly PluginCatalog Plugins = new(Path.Combine(TestPaths.HostDir, "plugins"));
 
     private static BoundOperator Bind(string use, Dictionary<string, string>? options = null) =>
-        OperatorBinder.Standalone(Plugins, OperatorSlots.Attention, use, options ?? []);
+        OperatorBinder.Standalone(Plugins, "attention", use, options ?? []);
 
     private static GenerationRequest Request(string prompt, int maxNewTokens) =>
         new(Tokenizer.Encode(prompt), maxNewTokens, 0, 1, 0, [], []) { StopAtEndOfText = false };
@@ -138,7 +138,7 @@ public class LmAttentionTests(ITestOutputHelper output)
         {
             mask.AsSpan(b * total + length - encoded[b].Length, encoded[b].Length + steps).Fill(1);
         }
-        using var cache = new DenseKvCache().Allocate(model.Layers, batch, model.KeyValueHeads, total, model.HeadSize);
+        using var cache = new DenseKvCache().Allocate(new KvCacheShape(model.Layers, batch, model.KeyValueHeads, total, model.HeadSize));
         var result = new List<float[]>();
         var logits = new float[batch * prefillChunk * vocabulary];
         for (var start = 0; start < total;)

@@ -2,7 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using Sieve.Abstractions;
 using Sieve.Host.Onnx;
 using Sieve.Host.Onnx.Proto;
-using Sieve.Host.Onnx.Rewriting;
+using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Host.Operators;
 using Sieve.Host.Plugins;
 using Sieve.Host.Tests.Testing;
@@ -80,7 +80,7 @@ public class OnnxAttentionRewriteTests
         // What ORT does, pinned: causal top-left (offset 0) without a cache.
         AttentionTesting.AssertClose(Reference(c, q, k, v, causalOffset: 0), expected, $"{c.Name}: ORT against the top-left reference");
 
-        using var rewritten = ModelSessionFactory.Create(path, "test", AttentionTesting.Dense(folder), EmptyServices.Instance);
+        using var rewritten = ModelSessionFactory.Create(path, "test", [AttentionTesting.Dense(folder)], EmptyServices.Instance);
         Assert.Contains("attention=dense (built-in) on 1 nodes", rewritten.OperatorSummary, StringComparison.Ordinal);
         using var actual = rewritten.Run(new RunOptions(), feeds.Keys.ToList(), feeds.Values.ToList(), ["y"]);
         AttentionTesting.AssertClose(expected, actual[0].GetTensorDataAsSpan<float>().ToArray(), $"{c.Name}: ORT against Sieve");
@@ -145,7 +145,7 @@ public class OnnxAttentionRewriteTests
         var refused = Assert.Single(unsupported);
         Assert.Equal("Attention 'attention'", refused.Node);
         Assert.Contains(reason, refused.Reason, StringComparison.Ordinal);
-        var error = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(model, folder, "refused.onnx"), "test", AttentionTesting.Dense(folder), EmptyServices.Instance).Dispose());
+        var error = Assert.Throws<SieveException>(() => ModelSessionFactory.Create(TinyModels.Save(model, folder, "refused.onnx"), "test", [AttentionTesting.Dense(folder)], EmptyServices.Instance).Dispose());
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 

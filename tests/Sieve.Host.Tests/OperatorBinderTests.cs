@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Sieve.Host.Configuration;
 using Sieve.Host.Operators;
 using Sieve.Host.Plugins;
 using Sieve.Host.Tests.Testing;
@@ -12,7 +13,8 @@ public class OperatorBinderTests
         using var folder = new TempFolder();
         var catalog = new PluginCatalog(PluginFolder.Create(folder.File("plugins"), plugins));
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return new OperatorBinder(configuration, catalog).Check(jobCount: 1).ToList();
+        var options = configuration.GetSection(SieveOptions.SectionName).Get<SieveOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new SieveOptions();
+        return [.. new OperatorBinder(catalog).Bind(options).Errors];
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Sieve.Abstractions;
+using Sieve.Host.Configuration;
 using Sieve.Host.Operators;
 using Sieve.Host.Plugins;
 using Sieve.Host.Tests.Testing;
@@ -25,8 +26,9 @@ public class PluginCatalogTests
             ["Sieve:Operators:sparse-index:Use"] = "memory",
             ["Sieve:Operators:sparse-index:Options:ScoreScale"] = "2",
         }).Build();
-        var bound = Assert.Single(new OperatorBinder(configuration, plugins).Bind(jobIndex: null));
-        var index = Assert.IsAssignableFrom<ISparseIndex>(bound.Create(new EmptyServices()));
+        var options = configuration.GetSection(SieveOptions.SectionName).Get<SieveOptions>()!;
+        var bound = Assert.Single(new OperatorBinder(plugins).Bind(options).Global);
+        var index = bound.Create<ISparseIndex>(new EmptyServices());
 
         var path = folder.File("index.txt");
         using (var writer = index.Create(path, "minilm/test"))

@@ -105,13 +105,17 @@ public sealed class GpuBlockSparseAttentionTests : IDisposable
 
         var expected = new float[q.Length];
         var shape = new AttentionShape(c.Heads, c.KvHeads, c.HeadSize, scale, c.Causal, 0);
-        new BlockSparseAttention(options).Compute(shape,
-            new TensorView<float>(q.AsMemory(), new TensorShape(c.Batch, c.Heads, c.Queries, c.HeadSize)),
-            new TensorView<float>(k.AsMemory(), new TensorShape(c.Batch, c.KvHeads, c.Keys, c.HeadSize)),
-            new TensorView<float>(v.AsMemory(), new TensorShape(c.Batch, c.KvHeads, c.Keys, c.HeadSize)),
-            starts, ends,
-            new TensorView<float>(expected.AsMemory(), new TensorShape(c.Batch, c.Heads, c.Queries, c.HeadSize)),
-            new OperatorRunContext(DeviceKind.Cpu));
+        new BlockSparseAttention(options).Compute(new AttentionCall
+        {
+            Shape = shape,
+            Query = new TensorView<float>(q.AsMemory(), new TensorShape(c.Batch, c.Heads, c.Queries, c.HeadSize)),
+            Key = new TensorView<float>(k.AsMemory(), new TensorShape(c.Batch, c.KvHeads, c.Keys, c.HeadSize)),
+            Value = new TensorView<float>(v.AsMemory(), new TensorShape(c.Batch, c.KvHeads, c.Keys, c.HeadSize)),
+            KeyStarts = new TensorView<int>(starts.AsMemory(), new TensorShape(c.Batch)),
+            KeyEnds = new TensorView<int>(ends.AsMemory(), new TensorShape(c.Batch)),
+            Output = new TensorView<float>(expected.AsMemory(), new TensorShape(c.Batch, c.Heads, c.Queries, c.HeadSize)),
+            Context = new OperatorRunContext(DeviceKind.Cpu),
+        });
 
         var attention = new GpuBlockSparseAttention(_device, options);
         using var query = _device.Upload<float>(q);

@@ -53,7 +53,7 @@ public sealed class GpuLexicalHeadTests : IDisposable
         using var encoder = Create(head, options).Bind(projection);
         using var states = _device.Upload<float>(fixture.Hidden);
         var actual = new SparseVector[batch];
-        encoder.Encode(new TensorView<float>(states.Address, new TensorShape(batch, sequence, hidden), DeviceKind.Cuda), fixture.Lengths, actual);
+        encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(states.Address, new TensorShape(batch, sequence, hidden), DeviceKind.Cuda), Lengths = fixture.Lengths, Output = actual });
 
         if (vocabulary > 1)
         {
@@ -80,7 +80,7 @@ public sealed class GpuLexicalHeadTests : IDisposable
         using var encoder = Create(FusedLexicalHead.Name, options).Bind(fixture.Projection());
         using var states = _device.Upload<float>(fixture.Hidden);
         var actual = new SparseVector[2];
-        encoder.Encode(new TensorView<float>(states.Address, new TensorShape(2, 5, 8), DeviceKind.Cuda), fixture.Lengths, actual);
+        encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(states.Address, new TensorShape(2, 5, 8), DeviceKind.Cuda), Lengths = fixture.Lengths, Output = actual });
 
         for (var b = 0; b < 2; b++)
         {
@@ -98,7 +98,7 @@ public sealed class GpuLexicalHeadTests : IDisposable
         var output = new SparseVector[1];
 
         Assert.Throws<InvalidOperationException>(() =>
-            encoder.Encode(new TensorView<float>(new DeviceAddress(64), new TensorShape(1, 2, 4), DeviceKind.Cuda), [2], output));
+            encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(new DeviceAddress(64), new TensorShape(1, 2, 4), DeviceKind.Cuda), Lengths = [2], Output = output }));
     }
 
     [Theory]
@@ -112,7 +112,7 @@ public sealed class GpuLexicalHeadTests : IDisposable
         var output = new SparseVector[1];
 
         var error = Assert.Throws<ArgumentException>(() =>
-            encoder.Encode(new TensorView<float>(states.Address, new TensorShape(1, 3, 8), DeviceKind.Cuda), fixture.Lengths, output));
+            encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(states.Address, new TensorShape(1, 3, 8), DeviceKind.Cuda), Lengths = fixture.Lengths, Output = output }));
         Assert.Contains("GpuPrecision fp16", error.Message, StringComparison.Ordinal);
         Assert.Contains("hidden size 384", error.Message, StringComparison.Ordinal);
         Assert.Contains("is 8", error.Message, StringComparison.Ordinal);

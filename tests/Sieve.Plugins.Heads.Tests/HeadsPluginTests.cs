@@ -11,7 +11,7 @@ public sealed class HeadsPluginTests
 
         new HeadsPlugin().Register(registry);
 
-        Assert.Equal(["lexical-head/dense", "lexical-head/fused"], registry.Names);
+        Assert.Equal(["ILexicalHead/dense", "ILexicalHead/fused"], registry.Names);
         Assert.IsType<DenseLexicalHead>(registry.Create(0));
         Assert.IsType<FusedLexicalHead>(registry.Create(1));
     }
@@ -27,8 +27,7 @@ public sealed class HeadsPluginTests
             where TSlot : class
             where TOptions : class, new()
         {
-            var slot = typeof(TSlot).GetCustomAttributes(typeof(OperatorSlotAttribute), false).Cast<OperatorSlotAttribute>().Single().Name;
-            Names.Add($"{slot}/{name}");
+            Names.Add($"{typeof(TSlot).Name}/{name}");
             _factories.Add(() => create(new TOptions(), EmptyServices.Instance));
         }
 

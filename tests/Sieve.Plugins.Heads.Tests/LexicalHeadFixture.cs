@@ -56,7 +56,7 @@ internal sealed class LexicalHeadFixture
     public SparseVector[] Encode(ILexicalEncoder encoder, float[]? hidden = null)
     {
         var output = new SparseVector[Batch];
-        encoder.Encode(new TensorView<float>((hidden ?? Hidden).AsMemory(), new TensorShape(Batch, Sequence, HiddenSize)), Lengths, output);
+        encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>((hidden ?? Hidden).AsMemory(), new TensorShape(Batch, Sequence, HiddenSize)), Lengths = Lengths, Output = output });
         return output;
     }
 

@@ -88,7 +88,7 @@ public sealed class LexicalHeadTests
         using var encoder = LexicalHeadFixture.Create(head, KeepAll).Bind(fixture.Projection());
         var output = new SparseVector[fixture.Batch];
 
-        encoder.Encode(new TensorView<float>(fixture.Hidden.AsSpan(), new TensorShape(3, 6, 9)), fixture.Lengths, output);
+        encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(fixture.Hidden.AsSpan(), new TensorShape(3, 6, 9)), Lengths = fixture.Lengths, Output = output });
 
         LexicalHeadFixture.AssertClose(fixture.Oracle(), fixture.Densify(output));
     }
@@ -137,7 +137,7 @@ public sealed class LexicalHeadTests
         using var encoder = LexicalHeadFixture.Create(head, KeepAll).Bind(projection);
         var output = new SparseVector[1];
 
-        encoder.Encode(new TensorView<float>(new float[2 * 3].AsMemory(), new TensorShape(1, 2, 3)), [2], output);
+        encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(new float[2 * 3].AsMemory(), new TensorShape(1, 2, 3)), Lengths = [2], Output = output });
 
         Assert.Equal([0, 2, 4], output[0].Terms.ToArray());
         Assert.Equal(Math.Log(1.5), output[0].Weights[0], 1e-6);
@@ -155,7 +155,7 @@ public sealed class LexicalHeadTests
         using var encoder = LexicalHeadFixture.Create(head, new LexicalHeadOptions { TopK = 5 }).Bind(projection);
         var output = new SparseVector[1];
 
-        encoder.Encode(new TensorView<float>(new[] { 1f }.AsMemory(), new TensorShape(1, 1, 1)), [1], output);
+        encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(new[] { 1f }.AsMemory(), new TensorShape(1, 1, 1)), Lengths = [1], Output = output });
 
         // 5 (term 6), 2 (terms 1, 3), then 0.9 for terms 2, 5, 7: the lower ids 2 and 5 win the tie.
         Assert.Equal([1, 2, 3, 5, 6], output[0].Terms.ToArray());
@@ -172,14 +172,14 @@ public sealed class LexicalHeadTests
         var all = new SparseVector[1];
         using (var keepAll = LexicalHeadFixture.Create(head, KeepAll).Bind(projection))
         {
-            keepAll.Encode(new TensorView<float>(input.AsMemory(), new TensorShape(1, 1, 1)), [1], all);
+            keepAll.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(input.AsMemory(), new TensorShape(1, 1, 1)), Lengths = [1], Output = all });
         }
         // The threshold is exactly the weight of term 3 (logit 1.5): it is dropped, the larger ones are kept.
         var threshold = all[0].Weights[all[0].Terms.IndexOf(3)];
         using var encoder = LexicalHeadFixture.Create(head, new LexicalHeadOptions { TopK = 0, Threshold = threshold }).Bind(projection);
         var output = new SparseVector[1];
 
-        encoder.Encode(new TensorView<float>(input.AsMemory(), new TensorShape(1, 1, 1)), [1], output);
+        encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(input.AsMemory(), new TensorShape(1, 1, 1)), Lengths = [1], Output = output });
 
         Assert.Equal([0, 1, 2, 3, 5], all[0].Terms.ToArray());
         Assert.Equal([1, 5], output[0].Terms.ToArray());
@@ -218,7 +218,7 @@ public sealed class LexicalHeadTests
         using var encoder = LexicalHeadFixture.Create(head, KeepAll).Bind(new LexicalHeadFixture(1, 2, 10, 4).Projection());
 
         var error = Assert.Throws<ArgumentException>(() =>
-            encoder.Encode(new TensorView<float>(new float[2 * 5].AsMemory(), new TensorShape(1, 2, 5)), [2], new SparseVector[1]));
+            encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(new float[2 * 5].AsMemory(), new TensorShape(1, 2, 5)), Lengths = [2], Output = new SparseVector[1] }));
 
         Assert.Equal("hidden", error.ParamName);
         Assert.Contains("hidden size 5", error.Message, StringComparison.Ordinal);
@@ -231,7 +231,7 @@ public sealed class LexicalHeadTests
         using var encoder = LexicalHeadFixture.Create(head, KeepAll).Bind(new LexicalHeadFixture(1, 2, 10, 4).Projection());
 
         var error = Assert.Throws<ArgumentException>(() =>
-            encoder.Encode(new TensorView<float>(new float[8].AsMemory(), new TensorShape(2, 4)), [2, 2], new SparseVector[2]));
+            encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(new float[8].AsMemory(), new TensorShape(2, 4)), Lengths = [2, 2], Output = new SparseVector[2] }));
 
         Assert.Equal("hidden", error.ParamName);
     }
@@ -243,7 +243,7 @@ public sealed class LexicalHeadTests
         using var encoder = LexicalHeadFixture.Create(head, KeepAll).Bind(new LexicalHeadFixture(1, 2, 10, 4).Projection());
 
         var error = Assert.Throws<ArgumentException>(() =>
-            encoder.Encode(new TensorView<float>(new float[2 * 3 * 4].AsMemory(), new TensorShape(2, 3, 4)), [3, 4], new SparseVector[2]));
+            encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(new float[2 * 3 * 4].AsMemory(), new TensorShape(2, 3, 4)), Lengths = [3, 4], Output = new SparseVector[2] }));
 
         Assert.Equal("lengths", error.ParamName);
         Assert.Contains("Length 4 of sequence 1", error.Message, StringComparison.Ordinal);
@@ -256,7 +256,7 @@ public sealed class LexicalHeadTests
         using var encoder = LexicalHeadFixture.Create(head, KeepAll).Bind(new LexicalHeadFixture(1, 2, 10, 4).Projection());
 
         var error = Assert.Throws<ArgumentException>(() =>
-            encoder.Encode(new TensorView<float>(new float[2 * 3 * 4].AsMemory(), new TensorShape(2, 3, 4)), [-1, 2], new SparseVector[2]));
+            encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(new float[2 * 3 * 4].AsMemory(), new TensorShape(2, 3, 4)), Lengths = [-1, 2], Output = new SparseVector[2] }));
 
         Assert.Equal("lengths", error.ParamName);
     }
@@ -268,7 +268,7 @@ public sealed class LexicalHeadTests
         using var encoder = LexicalHeadFixture.Create(head, KeepAll).Bind(new LexicalHeadFixture(1, 2, 10, 4).Projection());
 
         var error = Assert.Throws<ArgumentException>(() =>
-            encoder.Encode(new TensorView<float>(new float[2 * 3 * 4].AsMemory(), new TensorShape(2, 3, 4)), [3], new SparseVector[2]));
+            encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(new float[2 * 3 * 4].AsMemory(), new TensorShape(2, 3, 4)), Lengths = [3], Output = new SparseVector[2] }));
 
         Assert.Equal("lengths", error.ParamName);
     }
@@ -280,7 +280,7 @@ public sealed class LexicalHeadTests
         using var encoder = LexicalHeadFixture.Create(head, KeepAll).Bind(new LexicalHeadFixture(1, 2, 10, 4).Projection());
 
         var error = Assert.Throws<ArgumentException>(() =>
-            encoder.Encode(new TensorView<float>(new float[2 * 3 * 4].AsMemory(), new TensorShape(2, 3, 4)), [3, 3], new SparseVector[3]));
+            encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(new float[2 * 3 * 4].AsMemory(), new TensorShape(2, 3, 4)), Lengths = [3, 3], Output = new SparseVector[3] }));
 
         Assert.Equal("output", error.ParamName);
         Assert.Contains("3 entries for a batch of 2", error.Message, StringComparison.Ordinal);
@@ -294,7 +294,7 @@ public sealed class LexicalHeadTests
         encoder.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() =>
-            encoder.Encode(new TensorView<float>(new float[2 * 4].AsMemory(), new TensorShape(1, 2, 4)), [2], new SparseVector[1]));
+            encoder.Encode(new LexicalEncodeCall { Hidden = new TensorView<float>(new float[2 * 4].AsMemory(), new TensorShape(1, 2, 4)), Lengths = [2], Output = new SparseVector[1] }));
     }
 
     [Theory]

@@ -10,7 +10,7 @@ namespace Sieve.Host.Onnx.Bridge;
 /// </summary>
 internal sealed unsafe class CustomOpDomain : IDisposable
 {
-    public const string Name = "ai.sieve";
+    public const string Name = Sieve.Abstractions.GraphNode.SieveDomain;
 
     private readonly nint _domain;
     private readonly List<ManagedCustomOp> _ops;

@@ -13,18 +13,20 @@ internal sealed class DenseKvCache(IGpuDevice? gpu = null) : IKvCache
 {
     public const string Name = "dense";
 
-    public IKvCacheBuffer Allocate(int layers, int batch, int keyValueHeads, int maxLength, int headSize, DeviceKind device = DeviceKind.Cpu)
+    public IKvCacheBuffer Allocate(KvCacheShape shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        var (layers, batch, keyValueHeads, maxLength, headSize, device) = shape;
         ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(keyValueHeads, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(headSize, 1);
-        var shape = new TensorShape(batch, keyValueHeads, maxLength, headSize);
+        var layer = new TensorShape(batch, keyValueHeads, maxLength, headSize);
         return device switch
         {
-            DeviceKind.Cpu => new HostBuffer(layers, shape),
-            DeviceKind.Cuda => new DeviceBuffer(gpu ?? throw new NotSupportedException("kv-cache/dense: a cache on CUDA needs the host's GPU service."), layers, shape),
+            DeviceKind.Cpu => new HostBuffer(layers, layer),
+            DeviceKind.Cuda => new DeviceBuffer(gpu ?? throw new NotSupportedException("kv-cache/dense: a cache on CUDA needs the host's GPU service."), layers, layer),
             _ => throw new NotSupportedException($"kv-cache/dense cannot keep a cache on {device}."),
         };
     }

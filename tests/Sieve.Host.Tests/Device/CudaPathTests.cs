@@ -46,8 +46,8 @@ public sealed class CudaPathTests
     private static float[][] Embed(ExecutionDevice device, string? attention, IReadOnlyList<string> texts)
     {
         var services = new DeviceServices(device);
-        var bound = attention is null ? null : OperatorBinder.Standalone(Plugins, OperatorSlots.Attention, attention, new Dictionary<string, string>());
-        var (model, encoder) = PipelineCatalog.LoadEncoder(Options(device.Kind == DeviceKind.Cuda ? "cuda" : "cpu"), new ConfigPaths(TestPaths.HostDir), "minilm", bound, services);
+        var bound = attention is null ? null : OperatorBinder.Standalone(Plugins, "attention", attention, new Dictionary<string, string>());
+        var (model, encoder) = ConfiguredModels.LoadEncoder(Options(device.Kind == DeviceKind.Cuda ? "cuda" : "cpu"), new ConfigPaths(TestPaths.HostDir), "minilm", bound is null ? [] : [bound], services);
         using (model)
         {
             return model.Embed(texts.Select(t => encoder.Encode(t)).ToList());

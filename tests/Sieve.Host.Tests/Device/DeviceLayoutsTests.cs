@@ -1,6 +1,7 @@
 using Sieve.Abstractions;
 using Sieve.Host.Bench;
 using Sieve.Host.Device;
+using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Host.Onnx.Bridge;
 using Sieve.Testing.Gpu;
 
@@ -28,7 +29,7 @@ public sealed class DeviceLayoutsTests : IDisposable
         using var input = _device.Upload<float>(source);
         using var output = _device.Allocate(source.Length * 4L);
         new DeviceLayouts(_device).SwapLastTwo(input.Address, output.Address, matrices, rows, columns);
-        var expected = Layouts.SwapLastTwo(source, new float[source.Length], matrices, rows, columns).ToArray();
+        var expected = AttentionLayouts.SwapLastTwo(source, new float[source.Length], matrices, rows, columns).ToArray();
         Assert.Equal(expected, CpuAcceleratorDevice.Download<float>(output));
     }
 
@@ -44,7 +45,7 @@ public sealed class DeviceLayoutsTests : IDisposable
         var layouts = new DeviceLayouts(_device);
         layouts.SwapMiddleAxes(input.Address, headsFirst.Address, batch, length, heads, headSize);
         layouts.SwapMiddleAxes(headsFirst.Address, back.Address, batch, heads, length, headSize);
-        var expected = Layouts.PackedToHeadsFirst(packed, new float[packed.Length], batch, length, heads, headSize).ToArray();
+        var expected = AttentionLayouts.PackedToHeadsFirst(packed, new float[packed.Length], batch, length, heads, headSize).ToArray();
         Assert.Equal(expected, CpuAcceleratorDevice.Download<float>(headsFirst));
         Assert.Equal(packed, CpuAcceleratorDevice.Download<float>(back));
     }

@@ -1,3 +1,4 @@
+using Sieve.Abstractions;
 using Sieve.Host.Generation;
 using Sieve.Host.Operators.KvCache;
 
@@ -42,7 +43,7 @@ public class BatchGeneratorTests
             // The whole sequence through the graph with an empty past: no cache involved.
             var count = sequence.Count;
             var logits = new float[count * model.VocabularySize];
-            using var buffer = cache.Allocate(model.Layers, 1, model.KeyValueHeads, count, model.HeadSize);
+            using var buffer = cache.Allocate(new KvCacheShape(model.Layers, 1, model.KeyValueHeads, count, model.HeadSize));
             model.Run([.. sequence.Select(t => (long)t)], [.. Enumerable.Range(0, count).Select(p => (long)p)], [.. Enumerable.Repeat(1L, count)], 1, count, buffer, logits);
             var next = TokenSampler.ArgMax(logits.AsSpan((count - 1) * model.VocabularySize, model.VocabularySize));
             Assert.Equal(expected, next);

@@ -19,7 +19,7 @@ public class CausalLmTests
         var prompt = tokenizer.Encode("In the beginning God created the heavens and the earth.");
         const int maxLength = 32;
         var rowLength = maxLength * model.HeadSize;
-        using var cache = new DenseKvCache().Allocate(model.Layers, 1, model.KeyValueHeads, maxLength, model.HeadSize);
+        using var cache = new DenseKvCache().Allocate(new KvCacheShape(model.Layers, 1, model.KeyValueHeads, maxLength, model.HeadSize));
         var keys = cache.Layer(model.Layers - 1, KvPart.Key);
         var logits = new float[prompt.Length * model.VocabularySize];
 
@@ -47,7 +47,7 @@ public class CausalLmTests
         using var folder = new TempFolder();
         var path = TinyModels.Save(ConcatenatingLm(), folder, "concat-lm.onnx");
 
-        var error = Assert.Throws<SieveException>(() => new CausalLm(ModelSessionFactory.Create(path, "test", null, EmptyServices.Instance), path, 64));
+        var error = Assert.Throws<SieveException>(() => new CausalLm(ModelSessionFactory.Create(path, "test", [], EmptyServices.Instance), path, 64));
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("does not write its KV cache in place", error.Message, StringComparison.Ordinal);

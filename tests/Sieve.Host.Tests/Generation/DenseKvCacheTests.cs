@@ -9,7 +9,7 @@ public class DenseKvCacheTests
     [Fact]
     public void Layer_IsOneZeroedBufferOfTheMaximumLength_KeptAcrossSteps()
     {
-        using var buffer = new DenseKvCache().Allocate(layers: 2, batch: 3, keyValueHeads: 2, maxLength: 4, headSize: 2);
+        using var buffer = new DenseKvCache().Allocate(new KvCacheShape(Layers: 2, Batch: 3, KeyValueHeads: 2, MaxLength: 4, HeadSize: 2));
         var values = buffer.Layer(1, KvPart.Value);
         Assert.Equal(DeviceKind.Cpu, buffer.Device);
         Assert.Equal(new TensorShape(3, 2, 4, 2), values.Shape);
@@ -30,7 +30,7 @@ public class DenseKvCacheTests
     public void Allocate_OnCuda_GivesZeroedDeviceBuffersOnePerLayerAndPart()
     {
         using var gpu = new CpuAcceleratorDevice();
-        using var buffer = new DenseKvCache(gpu).Allocate(layers: 2, batch: 2, keyValueHeads: 1, maxLength: 5, headSize: 4, DeviceKind.Cuda);
+        using var buffer = new DenseKvCache(gpu).Allocate(new KvCacheShape(Layers: 2, Batch: 2, KeyValueHeads: 1, MaxLength: 5, HeadSize: 4, DeviceKind.Cuda));
 
         Assert.Equal(DeviceKind.Cuda, buffer.Device);
         var addresses = new HashSet<ulong>();
@@ -50,13 +50,13 @@ public class DenseKvCacheTests
     [Fact]
     public void Allocate_OnCudaWithoutAGpuService_IsRefused()
     {
-        Assert.Throws<NotSupportedException>(() => new DenseKvCache().Allocate(1, 1, 1, 4, 2, DeviceKind.Cuda));
+        Assert.Throws<NotSupportedException>(() => new DenseKvCache().Allocate(new KvCacheShape(1, 1, 1, 4, 2, DeviceKind.Cuda)));
     }
 
     [Fact]
     public void Advance_BeyondMaxLength_Throws()
     {
-        using var buffer = new DenseKvCache().Allocate(1, 1, 1, maxLength: 4, headSize: 2);
+        using var buffer = new DenseKvCache().Allocate(new KvCacheShape(1, 1, 1, MaxLength: 4, HeadSize: 2));
         buffer.Advance(4);
 
         var error = Assert.Throws<InvalidOperationException>(() => buffer.Advance(1));
@@ -67,7 +67,7 @@ public class DenseKvCacheTests
     [Fact]
     public void Advance_ByLessThanOne_Throws()
     {
-        using var buffer = new DenseKvCache().Allocate(1, 1, 1, 8, 2);
+        using var buffer = new DenseKvCache().Allocate(new KvCacheShape(1, 1, 1, 8, 2));
 
         Assert.Throws<InvalidOperationException>(() => buffer.Advance(0));
     }

@@ -13,6 +13,6 @@ internal static class SieveLm
     public static CausalLm Model(int context = 4096, BoundOperator? attention = null)
     {
         var path = Path.Combine(TestPaths.LmFolder, "model.onnx");
-        return new CausalLm(ModelSessionFactory.Create(path, "test", attention, EmptyServices.Instance), path, context);
+        return new CausalLm(ModelSessionFactory.Create(path, "test", attention is null ? [] : [attention], EmptyServices.Instance), path, context);
     }
 }

@@ -9,7 +9,7 @@ internal static class AttentionTesting
 {
     /// <summary>attention/dense, bound with no plugins.</summary>
     public static BoundOperator Dense(TempFolder folder) =>
-        OperatorBinder.Standalone(new PluginCatalog(folder.File("no-plugins")), OperatorSlots.Attention, "dense", new Dictionary<string, string>());
+        OperatorBinder.Standalone(new PluginCatalog(folder.File("no-plugins")), "attention", "dense", new Dictionary<string, string>());
 
     /// <summary>Same length and every element within 1e-4.</summary>
     public static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)

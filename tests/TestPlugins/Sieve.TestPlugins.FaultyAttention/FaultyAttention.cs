@@ -9,14 +9,14 @@ public sealed class FaultyAttention(FaultyAttentionOptions options) : IAttention
     public string? CheckSupport(AttentionShape shape) =>
         shape.HeadSize == options.RefuseHeadSize ? $"head size {shape.HeadSize} is not supported by this kernel" : null;
 
-    public void Compute(AttentionShape shape, TensorView<float> query, TensorView<float> key, TensorView<float> value,
-        ReadOnlySpan<int> keyLengths, TensorView<float> output, OperatorRunContext context)
+    public void Compute(in AttentionCall attention)
     {
-        if (key.Shape[2] > options.ThrowAboveKeys)
+        if (attention.Key.Shape[2] > options.ThrowAboveKeys)
         {
-            throw new InvalidOperationException($"{key.Shape[2]} keys are more than this kernel takes");
+            throw new InvalidOperationException($"{attention.Key.Shape[2]} keys are more than this kernel takes");
         }
-        var dims = AttentionDims.Of(query, key);
-        MultiHeadAttention.Compute(query.Memory, key.Memory, value.Memory, output.Memory, dims, keyLengths.ToArray(), shape.Scale, shape.Causal, 64, MultiHeadAttention.AllKeys);
+        var dims = AttentionDims.Of(attention.Query, attention.Key);
+        MultiHeadAttention.Compute(attention.Query.Memory, attention.Key.Memory, attention.Value.Memory, attention.Output.Memory, dims,
+            attention.KeyStarts.Span.ToArray(), attention.KeyEnds.Span.ToArray(), attention.Shape.Scale, attention.Shape.Causal, 64, MultiHeadAttention.AllKeys);
     }
 }

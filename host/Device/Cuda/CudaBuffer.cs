@@ -4,7 +4,8 @@ namespace Sieve.Host.Device.Cuda;
 
 /// <summary>
 /// Device memory from CUDA's stream-ordered allocator: allocated on the stream current at creation and, when disposed,
-/// freed on that stream. Owned by a <see cref="SafeCudaDeviceMemoryHandle"/>, so a forgotten Dispose is freed by the
+/// freed on that stream (the device's own stream is kept alive for it; ORT's must outlive the buffer: a buffer made
+/// inside an operator call is disposed inside it). Owned by a <see cref="SafeCudaDeviceMemoryHandle"/>, so a forgotten Dispose is freed by the
 /// finalizer (after a context synchronization) instead of leaking.
 /// </summary>
 internal sealed class CudaBuffer : IGpuBuffer
@@ -12,7 +13,9 @@ internal sealed class CudaBuffer : IGpuBuffer
     // Null for an empty buffer: nothing was allocated.
     private readonly SafeCudaDeviceMemoryHandle? _memory;
 
-    public CudaBuffer(CudaPrimaryContext context, nint stream, long bytes)
+    /// <param name="ownStream">The stream when the host created it (the device's own), else null.</param>
+    /// <param name="stream">The stream to allocate and free on.</param>
+    public CudaBuffer(CudaPrimaryContext context, SafeCudaStreamHandle? ownStream, nint stream, long bytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         Bytes = bytes;
@@ -29,7 +32,7 @@ internal sealed class CudaBuffer : IGpuBuffer
         CudaDriver.Check(result, $"cuMemAllocAsync({bytes:N0} bytes)");
         try
         {
-            memory.BindTo(context.Handle, stream);
+            memory.BindTo(context.Handle, ownStream, stream);
         }
         catch (ObjectDisposedException)
         {

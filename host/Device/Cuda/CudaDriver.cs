@@ -20,6 +20,7 @@ internal static unsafe partial class CudaDriver
     public const int StreamNonBlocking = 1;
     public const int JitErrorLogBuffer = 5, JitErrorLogBufferSizeBytes = 6;
     public const int MemPoolAttributeReleaseThreshold = 4;
+    public const int MemPoolAttributeUsedMemCurrent = 7;
 
     /// <summary>Whether the driver library can be loaded at all (false on machines without an NVIDIA driver).</summary>
     public static bool IsInstalled(out string? reason)
@@ -88,6 +89,7 @@ internal static unsafe partial class CudaDriver
     [LibraryImport(Library)] public static partial int cuDeviceGetName(byte* name, int length, int device);
     [LibraryImport(Library)] public static partial int cuDeviceGetAttribute(out int value, int attribute, int device);
     [LibraryImport(Library)] public static partial int cuDevicePrimaryCtxRetain(out SafeCudaPrimaryContextHandle context, int device);
+    [LibraryImport(Library)] public static partial int cuDevicePrimaryCtxGetState(int device, out uint flags, out int active);
     [LibraryImport(Library, EntryPoint = "cuDevicePrimaryCtxRelease_v2")] public static partial int cuDevicePrimaryCtxRelease(int device);
     [LibraryImport(Library)] public static partial int cuCtxSetCurrent(SafeCudaPrimaryContextHandle context);
     [LibraryImport(Library)] public static partial int cuCtxGetCurrent(out nint context);
@@ -106,6 +108,7 @@ internal static unsafe partial class CudaDriver
         uint sharedBytes, nint stream, nint* parameters, nint* extra);
     [LibraryImport(Library)] public static partial int cuDeviceGetDefaultMemPool(out nint pool, int device);
     [LibraryImport(Library)] public static partial int cuMemPoolSetAttribute(nint pool, int attribute, void* value);
+    [LibraryImport(Library)] public static partial int cuMemPoolGetAttribute(nint pool, int attribute, void* value);
     // CUdeviceptr is 64-bit; a SafeHandle carries it as a pointer-sized value, which is 64-bit wherever CUDA runs.
     [LibraryImport(Library)] public static partial int cuMemAllocAsync(out SafeCudaDeviceMemoryHandle pointer, nuint bytes, nint stream);
     [LibraryImport(Library)] public static partial int cuMemFreeAsync(ulong pointer, nint stream);

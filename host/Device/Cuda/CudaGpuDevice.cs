@@ -40,6 +40,9 @@ internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
 
     public string DriverVersion => _context.DriverVersion;
 
+    /// <summary>The primary context the device works in.</summary>
+    public CudaPrimaryContext Context => _context;
+
     /// <summary>The CUDA device number.</summary>
     public int Ordinal => _context.Ordinal;
 
@@ -53,7 +56,10 @@ internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
         return _kernels.GetOrAdd(method, m => new Lazy<CudaKernel>(() => Load(m))).Value;
     }
 
-    public IGpuBuffer Allocate(long bytes) => new CudaBuffer(_context, CurrentStream, bytes);
+    public IGpuBuffer Allocate(long bytes) =>
+        CudaStreamScope.Current is var current and not 0
+            ? new CudaBuffer(_context, null, current, bytes)
+            : new CudaBuffer(_context, _stream.Value, _stream.Value.DangerousGetHandle(), bytes);
 
     /// <summary>Copies host data into device memory, ordered on the current stream; returns when the copy is done.</summary>
     public void Upload<T>(ReadOnlySpan<T> source, DeviceAddress target) where T : unmanaged

@@ -11,11 +11,13 @@ namespace Sieve.Host.Device.Cuda;
 /// </summary>
 internal sealed unsafe class CudaPrimaryContext : IDisposable
 {
+    private readonly int _device;
     private volatile bool _disposed;
 
     private CudaPrimaryContext(int ordinal, int device, SafeCudaPrimaryContextHandle context)
     {
         Ordinal = ordinal;
+        _device = device;
         Handle = context;
         Name = Read(device);
         ComputeCapability = Attribute(device, CudaDriver.AttributeComputeCapabilityMajor) * 10 + Attribute(device, CudaDriver.AttributeComputeCapabilityMinor);
@@ -77,6 +79,28 @@ internal sealed unsafe class CudaPrimaryContext : IDisposable
         CudaDriver.Check(CudaDriver.cuDeviceGetDefaultMemPool(out var pool, device), "cuDeviceGetDefaultMemPool");
         var threshold = RetainedScratchBytes;
         CudaDriver.Check(CudaDriver.cuMemPoolSetAttribute(pool, CudaDriver.MemPoolAttributeReleaseThreshold, &threshold), "cuMemPoolSetAttribute(release threshold)");
+    }
+
+    /// <summary>Whether the device's primary context is active: retained by anyone (ORT too), so not yet destroyed.</summary>
+    public bool IsActive
+    {
+        get
+        {
+            CudaDriver.Check(CudaDriver.cuDevicePrimaryCtxGetState(_device, out _, out var active), "cuDevicePrimaryCtxGetState");
+            return active != 0;
+        }
+    }
+
+    /// <summary>Bytes of the device's default pool now handed out by <c>cuMemAllocAsync</c> (ORT's arena is not in it).</summary>
+    public ulong PoolBytesInUse
+    {
+        get
+        {
+            CudaDriver.Check(CudaDriver.cuDeviceGetDefaultMemPool(out var pool, _device), "cuDeviceGetDefaultMemPool");
+            ulong used;
+            CudaDriver.Check(CudaDriver.cuMemPoolGetAttribute(pool, CudaDriver.MemPoolAttributeUsedMemCurrent, &used), "cuMemPoolGetAttribute(used)");
+            return used;
+        }
     }
 
     /// <summary>Makes the primary context current on the calling thread (a cheap check when it already is).</summary>

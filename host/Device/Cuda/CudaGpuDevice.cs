@@ -9,24 +9,25 @@ namespace Sieve.Host.Device.Cuda;
 /// <summary>
 /// The host's <see cref="IGpuDevice"/> over one CUDA device: kernels compiled by <see cref="PtxCompiler"/>, loaded and
 /// launched in the primary context (the one ONNX Runtime uses) on the current operator stream, or on this device's
-/// own non-blocking stream outside operator calls. Thread-safe.
+/// own non-blocking stream outside operator calls. Owns its context retain, its stream and its kernels' modules
+/// through <c>Safe*Handle</c>s; <see cref="ExecutionDevice"/> never disposes it (docs/native-resources.md). Thread-safe.
 /// </summary>
 internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
 {
     private readonly CudaPrimaryContext _context;
     private readonly PtxCompiler _compiler;
     private readonly ConcurrentDictionary<MethodInfo, Lazy<CudaKernel>> _kernels = new();
-    private readonly Lazy<nint> _stream;
+    private readonly Lazy<SafeCudaStreamHandle> _stream;
 
     public CudaGpuDevice(CudaPrimaryContext context, PtxCompiler compiler)
     {
         _context = context;
         _compiler = compiler;
-        _stream = new Lazy<nint>(() =>
+        _stream = new Lazy<SafeCudaStreamHandle>(() =>
         {
             _context.MakeCurrent();
-            nint stream;
-            CudaDriver.Check(CudaDriver.cuStreamCreate(&stream, CudaDriver.StreamNonBlocking), "cuStreamCreate");
+            CudaDriver.Check(CudaDriver.cuStreamCreate(out var stream, CudaDriver.StreamNonBlocking), "cuStreamCreate");
+            stream.BindTo(_context.Handle);
             return stream;
         });
     }
@@ -39,11 +40,12 @@ internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
 
     public string DriverVersion => _context.DriverVersion;
 
+    /// <summary>The primary context the device works in.</summary>
+    public CudaPrimaryContext Context => _context;
+
     /// <summary>The CUDA device number.</summary>
     public int Ordinal => _context.Ordinal;
 
-    /// <summary>The stream launches go to now: the operator call's, else this device's own.</summary>
-    public nint CurrentStream => CudaStreamScope.Current is var current and not 0 ? current : _stream.Value;
 
     /// <summary>Makes the primary context current on the calling thread.</summary>
     public void MakeCurrent() => _context.MakeCurrent();
@@ -54,7 +56,10 @@ internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
         return _kernels.GetOrAdd(method, m => new Lazy<CudaKernel>(() => Load(m))).Value;
     }
 
-    public IGpuBuffer Allocate(long bytes) => new CudaBuffer(_context, CurrentStream, bytes);
+    public IGpuBuffer Allocate(long bytes) =>
+        CudaStreamScope.Current is var current and not 0
+            ? new CudaBuffer(_context, null, current, bytes)
+            : new CudaBuffer(_context, _stream.Value, _stream.Value.DangerousGetHandle(), bytes);
 
     /// <summary>Copies host data into device memory, ordered on the current stream; returns when the copy is done.</summary>
     public void Upload<T>(ReadOnlySpan<T> source, DeviceAddress target) where T : unmanaged
@@ -89,7 +94,7 @@ internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
     public CudaTimer StartTimer()
     {
         _context.MakeCurrent();
-        return new CudaTimer(CurrentStream);
+        return new CudaTimer(_context, CurrentStream);
     }
 
     public void Dispose()
@@ -103,7 +108,7 @@ internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
         }
         if (_stream.IsValueCreated)
         {
-            _ = CudaDriver.cuStreamDestroy(_stream.Value);
+            _stream.Value.Dispose();
         }
         _compiler.Dispose();
         _context.Dispose();
@@ -114,6 +119,13 @@ internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
 
     private readonly ConcurrentQueue<string> _loads = new();
 
+    /// <summary>
+    /// The stream launches go to now: the operator call's (ORT's, not ours to release), else this device's own. Raw,
+    /// because ORT's stream is; our own stream is destroyed only by <see cref="Dispose"/>, after which the context
+    /// refuses every call (<see cref="CudaPrimaryContext.MakeCurrent"/>).
+    /// </summary>
+    private nint CurrentStream => CudaStreamScope.Current is var current and not 0 ? current : _stream.Value.DangerousGetHandle();
+
     private CudaKernel Load(MethodInfo method)
     {
         var signature = KernelSignature.Of(method);
@@ -121,7 +133,7 @@ internal sealed unsafe class CudaGpuDevice : IGpuDevice, IDisposable
         var ptx = _compiler.Compile(method, ComputeCapability);
         var compiled = watch.Elapsed;
         var name = $"{method.DeclaringType?.Name}.{method.Name}";
-        var kernel = new CudaKernel(_context, () => _stream.Value, name, ptx, signature, () => watch.Elapsed);
+        var kernel = new CudaKernel(_context, () => _stream.Value.DangerousGetHandle(), name, ptx, signature, () => watch.Elapsed);
         _loads.Enqueue(FormattableString.Invariant(
             $"{name}: {watch.Elapsed.TotalMilliseconds:F0} ms ({(ptx.FromCache ? "PTX from the disk cache" : $"ILGPU {compiled.TotalMilliseconds:F0} ms")}, driver load and JIT {(watch.Elapsed - compiled).TotalMilliseconds:F0} ms)"));
         return kernel;

@@ -7,14 +7,17 @@ namespace Sieve.Host.Device.Cuda;
 /// <summary>
 /// A PTX kernel loaded in the primary context: its own module (ILGPU's fixed shared-memory symbol names would collide
 /// in a shared one), its function, and its parameter layout, checked against the driver's view at load. Launches pack
-/// the arguments into one buffer (<c>CU_LAUNCH_PARAM_BUFFER_POINTER</c>) on the current stream. Thread-safe.
+/// the arguments into one buffer (<c>CU_LAUNCH_PARAM_BUFFER_POINTER</c>) on the current stream. The module is held by a
+/// <see cref="SafeCudaModuleHandle"/>; a launch holds a reference on it, so Dispose never unloads a module under a
+/// launch in progress, and a launch after Dispose throws <see cref="ObjectDisposedException"/>. Thread-safe.
 /// </summary>
 internal sealed unsafe class CudaKernel : IGpuKernel, IDisposable
 {
     private readonly CudaPrimaryContext _context;
     private readonly Func<nint> _defaultStream;
     private readonly KernelSignature _signature;
-    private readonly nint _module;
+    private readonly SafeCudaModuleHandle _module;
+    // Owned by the module: valid while _module is.
     private readonly nint _function;
     private int _sharedLimit;
 
@@ -26,37 +29,17 @@ internal sealed unsafe class CudaKernel : IGpuKernel, IDisposable
         _signature = signature;
         Name = name;
         context.MakeCurrent();
-        var image = Marshal.StringToCoTaskMemUTF8(ptx.Assembly);
-        const int LogSize = 8192;
-        var log = stackalloc byte[LogSize];
-        int* options = stackalloc int[] { CudaDriver.JitErrorLogBuffer, CudaDriver.JitErrorLogBufferSizeBytes };
-        nint* values = stackalloc nint[] { (nint)log, LogSize };
+        _module = Load(context, name, ptx.Assembly);
         try
         {
-            nint module;
-            var result = CudaDriver.cuModuleLoadDataEx(&module, (byte*)image, 2, options, values);
-            if (result != 0)
-            {
-                throw new CudaException(result, $"cuModuleLoadDataEx({name})", $"{CudaDriver.Describe(result)}; JIT log: {Marshal.PtrToStringUTF8((nint)log)}");
-            }
-            _module = module;
+            _function = Function(_module, ptx.EntryName);
+            VerifyLayout();
         }
-        finally
+        catch
         {
-            Marshal.FreeCoTaskMem(image);
+            _module.Dispose();
+            throw;
         }
-        var entry = Marshal.StringToCoTaskMemUTF8(ptx.EntryName);
-        try
-        {
-            nint function;
-            CudaDriver.Check(CudaDriver.cuModuleGetFunction(&function, _module, (byte*)entry), $"cuModuleGetFunction({ptx.EntryName})");
-            _function = function;
-        }
-        finally
-        {
-            Marshal.FreeCoTaskMem(entry);
-        }
-        VerifyLayout();
         LoadCost = loadCost();
     }
 
@@ -72,6 +55,22 @@ internal sealed unsafe class CudaKernel : IGpuKernel, IDisposable
         }
         var buffer = _signature.Pack(arguments);
         _context.MakeCurrent();
+        var referenced = false;
+        _module.DangerousAddRef(ref referenced);
+        try
+        {
+            Launch(launch, buffer);
+        }
+        finally
+        {
+            _module.DangerousRelease();
+        }
+    }
+
+    public void Dispose() => _module.Dispose();
+
+    private void Launch(GpuLaunch launch, byte[] buffer)
+    {
         if (launch.SharedMemoryBytes > 48 * 1024 && launch.SharedMemoryBytes > Volatile.Read(ref _sharedLimit))
         {
             // Above 48 KiB of dynamic shared memory a kernel must opt in (else the launch fails with "invalid argument").
@@ -89,11 +88,6 @@ internal sealed unsafe class CudaKernel : IGpuKernel, IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _ = CudaDriver.cuModuleUnload(_module);
-    }
-
     /// <summary>Compares the computed parameter offsets with the driver's (CUDA 12.4+; skipped where the call is missing).</summary>
     private void VerifyLayout()
     {
@@ -104,7 +98,7 @@ internal sealed unsafe class CudaKernel : IGpuKernel, IDisposable
             int result;
             try
             {
-                result = CudaDriver.cuFuncGetParamInfo(_function, (nuint)i, &offset, &size);
+                result = CudaDriver.cuFuncGetParamInfo(_function, (nuint)i, out offset, out size);
             }
             catch (EntryPointNotFoundException)
             {
@@ -116,6 +110,43 @@ internal sealed unsafe class CudaKernel : IGpuKernel, IDisposable
                 throw new InvalidOperationException($"Kernel {Name}: parameter '{parameter.Name}' is at offset {offset} ({size} B) in the PTX, " +
                     $"the host would pack it at {parameter.Offset} ({parameter.Size} B). ILGPU's parameter layout changed; launching would corrupt arguments.");
             }
+        }
+    }
+
+    private static SafeCudaModuleHandle Load(CudaPrimaryContext context, string name, string assembly)
+    {
+        var image = Marshal.StringToCoTaskMemUTF8(assembly);
+        const int LogSize = 8192;
+        var log = stackalloc byte[LogSize];
+        int* options = stackalloc int[] { CudaDriver.JitErrorLogBuffer, CudaDriver.JitErrorLogBufferSizeBytes };
+        nint* values = stackalloc nint[] { (nint)log, LogSize };
+        try
+        {
+            var result = CudaDriver.cuModuleLoadDataEx(out var module, (byte*)image, 2, options, values);
+            if (result != 0)
+            {
+                throw new CudaException(result, $"cuModuleLoadDataEx({name})", $"{CudaDriver.Describe(result)}; JIT log: {Marshal.PtrToStringUTF8((nint)log)}");
+            }
+            module.BindTo(context.Handle);
+            return module;
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(image);
+        }
+    }
+
+    private static nint Function(SafeCudaModuleHandle module, string entryName)
+    {
+        var entry = Marshal.StringToCoTaskMemUTF8(entryName);
+        try
+        {
+            CudaDriver.Check(CudaDriver.cuModuleGetFunction(out var function, module, (byte*)entry), $"cuModuleGetFunction({entryName})");
+            return function;
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(entry);
         }
     }
 }

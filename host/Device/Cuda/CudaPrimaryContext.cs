@@ -4,28 +4,32 @@ namespace Sieve.Host.Device.Cuda;
 
 /// <summary>
 /// The primary context of one CUDA device: the context ONNX Runtime's CUDA provider works in, so memory, modules and
-/// streams of both live in one context and kernels can run on ORT's stream. Retained on creation, released on
-/// dispose. Every thread that allocates, loads or launches calls <see cref="MakeCurrent"/> first (CUDA's current
+/// streams of both live in one context and kernels can run on ORT's stream. Retained on creation; the retain is held by
+/// <see cref="Handle"/>, released on dispose once nothing bound to the context (modules, streams, events, memory)
+/// still holds it. Every thread that allocates, loads or launches calls <see cref="MakeCurrent"/> first (CUDA's current
 /// context is per thread). Thread-safe.
 /// </summary>
 internal sealed unsafe class CudaPrimaryContext : IDisposable
 {
-    private readonly nint _context;
-    private bool _disposed;
+    private readonly int _device;
+    private volatile bool _disposed;
 
-    private CudaPrimaryContext(int ordinal, int device, nint context)
+    private CudaPrimaryContext(int ordinal, int device, SafeCudaPrimaryContextHandle context)
     {
         Ordinal = ordinal;
-        _context = context;
+        _device = device;
+        Handle = context;
         Name = Read(device);
         ComputeCapability = Attribute(device, CudaDriver.AttributeComputeCapabilityMajor) * 10 + Attribute(device, CudaDriver.AttributeComputeCapabilityMinor);
         MultiprocessorCount = Attribute(device, CudaDriver.AttributeMultiprocessorCount);
-        int version;
-        CudaDriver.Check(CudaDriver.cuDriverGetVersion(&version), "cuDriverGetVersion");
+        CudaDriver.Check(CudaDriver.cuDriverGetVersion(out var version), "cuDriverGetVersion");
         DriverVersion = $"{version / 1000}.{version % 1000 / 10}";
     }
 
     public int Ordinal { get; }
+
+    /// <summary>The retain; objects created in the context are bound to it (<see cref="SafeCudaHandle.BindTo"/>).</summary>
+    public SafeCudaPrimaryContextHandle Handle { get; }
 
     public string Name { get; }
 
@@ -41,20 +45,25 @@ internal sealed unsafe class CudaPrimaryContext : IDisposable
     public static CudaPrimaryContext Retain(int ordinal)
     {
         CudaDriver.Check(CudaDriver.cuInit(0), "cuInit");
-        int count;
-        CudaDriver.Check(CudaDriver.cuDeviceGetCount(&count), "cuDeviceGetCount");
+        CudaDriver.Check(CudaDriver.cuDeviceGetCount(out var count), "cuDeviceGetCount");
         if (ordinal >= count)
         {
             throw new CudaException(101, "cuDeviceGet", $"CUDA device {ordinal} requested, {count} present");
         }
-        int device;
-        CudaDriver.Check(CudaDriver.cuDeviceGet(&device, ordinal), "cuDeviceGet");
-        nint context;
-        CudaDriver.Check(CudaDriver.cuDevicePrimaryCtxRetain(&context, device), "cuDevicePrimaryCtxRetain");
-        var primary = new CudaPrimaryContext(ordinal, device, context);
-        primary.MakeCurrent();
-        KeepFreedScratch(device);
-        return primary;
+        CudaDriver.Check(CudaDriver.cuDeviceGet(out var device, ordinal), "cuDeviceGet");
+        var context = SafeCudaPrimaryContextHandle.Retain(device);
+        try
+        {
+            var primary = new CudaPrimaryContext(ordinal, device, context);
+            primary.MakeCurrent();
+            KeepFreedScratch(device);
+            return primary;
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -66,37 +75,55 @@ internal sealed unsafe class CudaPrimaryContext : IDisposable
 
     private static void KeepFreedScratch(int device)
     {
-        nint pool;
-        CudaDriver.Check(CudaDriver.cuDeviceGetDefaultMemPool(&pool, device), "cuDeviceGetDefaultMemPool");
+        // The device's default pool belongs to the driver: nothing to release.
+        CudaDriver.Check(CudaDriver.cuDeviceGetDefaultMemPool(out var pool, device), "cuDeviceGetDefaultMemPool");
         var threshold = RetainedScratchBytes;
         CudaDriver.Check(CudaDriver.cuMemPoolSetAttribute(pool, CudaDriver.MemPoolAttributeReleaseThreshold, &threshold), "cuMemPoolSetAttribute(release threshold)");
+    }
+
+    /// <summary>Whether the device's primary context is active: retained by anyone (ORT too), so not yet destroyed.</summary>
+    public bool IsActive
+    {
+        get
+        {
+            CudaDriver.Check(CudaDriver.cuDevicePrimaryCtxGetState(_device, out _, out var active), "cuDevicePrimaryCtxGetState");
+            return active != 0;
+        }
+    }
+
+    /// <summary>Bytes of the device's default pool now handed out by <c>cuMemAllocAsync</c> (ORT's arena is not in it).</summary>
+    public ulong PoolBytesInUse
+    {
+        get
+        {
+            CudaDriver.Check(CudaDriver.cuDeviceGetDefaultMemPool(out var pool, _device), "cuDeviceGetDefaultMemPool");
+            ulong used;
+            CudaDriver.Check(CudaDriver.cuMemPoolGetAttribute(pool, CudaDriver.MemPoolAttributeUsedMemCurrent, &used), "cuMemPoolGetAttribute(used)");
+            return used;
+        }
     }
 
     /// <summary>Makes the primary context current on the calling thread (a cheap check when it already is).</summary>
     public void MakeCurrent()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        nint current;
-        CudaDriver.Check(CudaDriver.cuCtxGetCurrent(&current), "cuCtxGetCurrent");
-        if (current != _context)
+        CudaDriver.Check(CudaDriver.cuCtxGetCurrent(out var current), "cuCtxGetCurrent");
+        if (current != Handle.DangerousGetHandle())
         {
-            CudaDriver.Check(CudaDriver.cuCtxSetCurrent(_context), "cuCtxSetCurrent");
+            CudaDriver.Check(CudaDriver.cuCtxSetCurrent(Handle), "cuCtxSetCurrent");
         }
     }
 
+    /// <summary>Refuses further use; the retain itself goes when the last object bound to it is released.</summary>
     public void Dispose()
     {
-        if (!_disposed)
-        {
-            _disposed = true;
-            _ = CudaDriver.cuDevicePrimaryCtxRelease(Ordinal);
-        }
+        _disposed = true;
+        Handle.Dispose();
     }
 
     private static int Attribute(int device, int attribute)
     {
-        int value;
-        CudaDriver.Check(CudaDriver.cuDeviceGetAttribute(&value, attribute, device), $"cuDeviceGetAttribute({attribute})");
+        CudaDriver.Check(CudaDriver.cuDeviceGetAttribute(out var value, attribute, device), $"cuDeviceGetAttribute({attribute})");
         return value;
     }
 

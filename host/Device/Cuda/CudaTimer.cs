@@ -1,20 +1,28 @@
 namespace Sieve.Host.Device.Cuda;
 
 /// <summary>Two CUDA events around work on one stream: GPU time without host overhead (for benchmarks).</summary>
-internal sealed unsafe class CudaTimer : IDisposable
+internal sealed class CudaTimer : IDisposable
 {
     private readonly nint _stream;
-    private readonly nint _start;
-    private readonly nint _end;
+    private readonly SafeCudaEventHandle _start;
+    private readonly SafeCudaEventHandle _end;
 
-    public CudaTimer(nint stream)
+    /// <summary>Records the start on <paramref name="stream"/>; the context must be current.</summary>
+    public CudaTimer(CudaPrimaryContext context, nint stream)
     {
         _stream = stream;
-        nint start, end;
-        CudaDriver.Check(CudaDriver.cuEventCreate(&start, 0), "cuEventCreate");
-        CudaDriver.Check(CudaDriver.cuEventCreate(&end, 0), "cuEventCreate");
-        (_start, _end) = (start, end);
-        CudaDriver.Check(CudaDriver.cuEventRecord(_start, _stream), "cuEventRecord");
+        _start = Create(context);
+        try
+        {
+            _end = Create(context);
+            CudaDriver.Check(CudaDriver.cuEventRecord(_start, _stream), "cuEventRecord");
+        }
+        catch
+        {
+            _start.Dispose();
+            _end?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Records the end, waits for it, and returns the milliseconds between the two events.</summary>
@@ -22,14 +30,20 @@ internal sealed unsafe class CudaTimer : IDisposable
     {
         CudaDriver.Check(CudaDriver.cuEventRecord(_end, _stream), "cuEventRecord");
         CudaDriver.Check(CudaDriver.cuEventSynchronize(_end), "cuEventSynchronize");
-        float milliseconds;
-        CudaDriver.Check(CudaDriver.cuEventElapsedTime(&milliseconds, _start, _end), "cuEventElapsedTime");
+        CudaDriver.Check(CudaDriver.cuEventElapsedTime(out var milliseconds, _start, _end), "cuEventElapsedTime");
         return milliseconds;
     }
 
     public void Dispose()
     {
-        _ = CudaDriver.cuEventDestroy(_start);
-        _ = CudaDriver.cuEventDestroy(_end);
+        _start.Dispose();
+        _end.Dispose();
+    }
+
+    private static SafeCudaEventHandle Create(CudaPrimaryContext context)
+    {
+        CudaDriver.Check(CudaDriver.cuEventCreate(out var @event, 0), "cuEventCreate");
+        @event.BindTo(context.Handle);
+        return @event;
     }
 }

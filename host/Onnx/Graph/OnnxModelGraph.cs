@@ -18,7 +18,7 @@ internal sealed class OnnxModelGraph : IModelGraph
     private GraphIndex _index = null!;
     private List<GraphNode> _nodes = null!;
     private Dictionary<GraphNode, NodeProto> _protoOf = null!;
-    private Dictionary<NodeProto, GraphNode> _nodeOf = null!;
+    private Dictionary<NodeProto, GraphNode> _nodeOf = new(ReferenceEqualityComparer.Instance);
 
     public OnnxModelGraph(ModelProto model, string path)
     {
@@ -101,7 +101,15 @@ internal sealed class OnnxModelGraph : IModelGraph
     /// </summary>
     public void Complete()
     {
-        var graph = _model.Graph;
+        Finish(_model);
+        Refresh();
+    }
+
+    /// <summary><see cref="Complete"/> on a protobuf alone (for a rewrite done outside a graph view).</summary>
+    public static void Finish(ModelProto model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var graph = model.Graph;
         var used = graph.Node.SelectMany(n => n.Input).Concat(graph.Output.Select(o => o.Name)).ToHashSet(StringComparer.Ordinal);
         foreach (var constant in graph.Node.Where(n => n.OpType == "Constant" && n.Output.All(o => !used.Contains(o))).ToList())
         {
@@ -116,22 +124,24 @@ internal sealed class OnnxModelGraph : IModelGraph
         {
             graph.Input.Remove(input);
         }
-        if (graph.Node.Any(n => n.Domain == GraphNode.SieveDomain) && !_model.OpsetImport.Any(o => o.Domain == GraphNode.SieveDomain))
+        if (graph.Node.Any(n => n.Domain == GraphNode.SieveDomain) && !model.OpsetImport.Any(o => o.Domain == GraphNode.SieveDomain))
         {
-            _model.OpsetImport.Add(new OperatorSetIdProto { Domain = GraphNode.SieveDomain, Version = SieveDomainVersion });
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = GraphNode.SieveDomain, Version = SieveDomainVersion });
         }
-        Refresh();
     }
 
+    /// <summary>Rebuilds the views; a node whose protobuf is unchanged keeps its <see cref="GraphNode"/>, so a plan's later
+    /// matches stay valid while its earlier ones are replaced.</summary>
     private void Refresh()
     {
+        var previous = _nodeOf;
         _index = new GraphIndex(_model.Graph);
         _nodes = new List<GraphNode>(_model.Graph.Node.Count);
         _protoOf = new Dictionary<GraphNode, NodeProto>(ReferenceEqualityComparer.Instance);
         _nodeOf = new Dictionary<NodeProto, GraphNode>(ReferenceEqualityComparer.Instance);
         foreach (var proto in _model.Graph.Node)
         {
-            var node = ToGraphNode(proto);
+            var node = previous.GetValueOrDefault(proto) ?? ToGraphNode(proto);
             _nodes.Add(node);
             _protoOf[node] = proto;
             _nodeOf[proto] = node;

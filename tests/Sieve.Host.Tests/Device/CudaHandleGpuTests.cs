@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Sieve.Abstractions;
 using Sieve.Host.Device;
+using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Host.Device.Cuda;
 using Sieve.Host.Device.Ptx;
 using Sieve.Kernels.Gpu;

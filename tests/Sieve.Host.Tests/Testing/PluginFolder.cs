@@ -9,6 +9,7 @@ internal static class PluginFolder
     public const string NoEntryPoint = "Sieve.TestPlugins.NoEntryPoint";
     public const string Clash = "Sieve.TestPlugins.Clash";
     public const string FaultyAttention = "Sieve.TestPlugins.FaultyAttention";
+    public const string CheckingMatMul = "Sieve.TestPlugins.CheckingMatMul";
 
     /// <summary>Copies each named test plugin's build output into <c>&lt;root&gt;/&lt;name&gt;/</c>.</summary>
     public static string Create(string root, params string[] plugins)

@@ -6,8 +6,8 @@ namespace Sieve.Host.Onnx.Passes.Attention;
 
 /// <summary>
 /// Replaces each matched attention with one <c>ai.sieve::Attention</c> node, between the match's inserted nodes if any
-/// (prelude before, epilogue after), in a copy of the model; constants only the replaced nodes read are dropped when
-/// the passes complete (<see cref="OnnxModelGraph.Complete"/>).
+/// (prelude before, epilogue after), in a copy of the model; constants only the replaced nodes read are dropped and the
+/// <c>ai.sieve</c> opset imported (<see cref="OnnxModelGraph.Finish"/>).
 /// </summary>
 internal static class AttentionRewriter
 {
@@ -51,6 +51,7 @@ internal static class AttentionRewriter
                 graph.Node.Add(original[i].Clone());
             }
         }
+        OnnxModelGraph.Finish(rewritten);
         return rewritten;
     }
 

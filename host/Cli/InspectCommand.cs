@@ -14,11 +14,7 @@ internal sealed class InspectCommand(CommandLine commandLine, IConfiguration con
 {
     public Task<int> ExecuteAsync(CancellationToken cancellation)
     {
-        if (commandLine.Arguments.Count != 1)
-        {
-            throw new SieveException("Usage: sieve inspect MODEL (a name under Sieve:Models, or a path to an .onnx file).");
-        }
-        var target = commandLine.Arguments[0];
+        var target = commandLine.Value<string>("MODEL");
         var configured = configuration[$"Sieve:Models:{target}:Path"];
         var path = configured is not null ? paths.Resolve(configured) : Path.GetFullPath(target);
         var model = OnnxModelFile.Read(path);
@@ -33,7 +29,7 @@ internal sealed class InspectCommand(CommandLine commandLine, IConfiguration con
         {
             Console.Out.WriteLine("  not replaceable: " + refused);
         }
-        if (commandLine.Flags.TryGetValue("--rewrite", out var rewritePath))
+        if (commandLine.Value<string?>("--rewrite") is { } rewritePath)
         {
             if (matches.Count == 0)
             {

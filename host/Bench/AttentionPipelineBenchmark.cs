@@ -40,7 +40,7 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
                     : OperatorBinder.Standalone(plugins, OperatorSlots.Attention, "block-sparse", new Dictionary<string, string> { ["DenseBelow"] = "0", ["Density"] = "0.5" })),
             };
             var device = services.GetService(typeof(Device.ExecutionDevice)) as Device.ExecutionDevice;
-            if (commandLine.Value<string[]?>("--attention") is { } wanted)
+            if (commandLine.Value<string[]>("--attention") is { Length: > 0 } wanted)
             {
                 // model, dense, block-sparse: the variants to run (the first one listed is the |Δ| baseline).
                 variants = variants.Where(v => wanted.Any(w => w == "model" ? v.Attention is null && v.Name.StartsWith("model", StringComparison.Ordinal)

@@ -45,10 +45,28 @@ internal sealed class CommandLine
 
     /// <summary>The value (or the declared default) of an option or argument of this verb.</summary>
     /// <exception cref="ArgumentException">The verb declares no such option: a bug, caught by the tests that run each verb.</exception>
-    public T Value<T>(string name) => _parsed.GetValue<T>(name)!;
+    public T Value<T>(string name) => _parsed.GetValue<T>(Declared(name))!;
 
     /// <summary>Whether a switch (<c>--kernels-only</c>) was given.</summary>
-    public bool Has(string name) => _parsed.GetValue<bool>(name);
+    public bool Has(string name) => _parsed.GetValue<bool>(Declared(name));
+
+    /// <summary>
+    /// <paramref name="name"/>, once checked against the parsed verb's own options and arguments and the recursive options
+    /// above it: System.CommandLine answers an undeclared name with the type's default, which would hide a misspelt read.
+    /// </summary>
+    private string Declared(string name)
+    {
+        for (SymbolResult? current = _parsed.CommandResult; current is ParsedCommand result; current = result.Parent)
+        {
+            var command = result.Command;
+            if ((result == _parsed.CommandResult && (command.Options.Any(o => o.Name == name) || command.Arguments.Any(a => a.Name == name)))
+                || command.Options.Any(o => o.Recursive && o.Name == name))
+            {
+                return name;
+            }
+        }
+        throw new ArgumentException($"'{ParseErrors.CommandPath(_parsed.CommandResult)}' declares no option {name} (SieveCommands).", nameof(name));
+    }
 
     /// <summary>Parses <paramref name="args"/> (a missing verb means <c>run</c>) into a command line or a request for help.</summary>
     /// <exception cref="SieveException">The arguments do not parse; the message says what is wrong and what was meant.</exception>

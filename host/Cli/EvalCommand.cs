@@ -75,14 +75,15 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         {
             var folder = Path.GetDirectoryName(paths.Resolve(modelOptions.Path))!;
             var evaluation = new LmEvaluation(model, tokenizer, PipelineCatalog.KvCache(kvCache, services));
-            var contexts = commandLine.Value<List<int>?>("--contexts")
-                ?? new List<int> { 1024, 4096, model.Context }.Where(c => c <= model.Context).Distinct().ToList();
+            var contexts = commandLine.Value<List<int>>("--contexts") is { Count: > 0 } given
+                ? given
+                : new List<int> { 1024, 4096, model.Context }.Where(c => c <= model.Context).Distinct().ToList();
             if (contexts.FirstOrDefault(c => c < 2 || c > model.Context) is var bad and > 0)
             {
                 throw new SieveException($"--contexts {bad} is outside 2..{model.Context} (the model's context, Sieve:Models:{modelName}:MaxSequenceLength).");
             }
             var perplexity = evaluation.Perplexity(Path.Combine(folder, "eval", "heldout.u16.gz"), contexts, commandLine.Value<int?>("--windows") ?? 0, Console.Error);
-            var lengths = commandLine.Value<List<int>?>("--lengths") ?? [];
+            var lengths = commandLine.Value<List<int>>("--lengths");
             var passkey = evaluation.Passkey(Path.Combine(folder, "eval", "passkey.jsonl.gz"), commandLine.Value<int?>("--per-cell") ?? 0, lengths, Console.Error);
             var (claimedPerplexity, claimedPasskey) = LmManifest.Claims(Path.Combine(folder, "manifest.json"), passkey);
             var report = new LmReport(modelName, model.OperatorSummary, MachineDescription.Describe(), perplexity, passkey, claimedPerplexity, claimedPasskey);

@@ -36,7 +36,11 @@ internal static class ParseErrors
         {
             var aboutUnmatched = parsed.UnmatchedTokens.Any(token => error.Message.Contains($"'{token}'", StringComparison.Ordinal));
             // System.CommandLine's "Required command was not provided" is said above with the choices.
-            if (!aboutUnmatched && !(needsKind && error.SymbolResult == command))
+            if (error.SymbolResult is OptionResult { Tokens.Count: 0 } missing && missing.Option.Arity.MinimumNumberOfValues > 0)
+            {
+                lines.Add($"Option {missing.Option.Name} needs a value.");
+            }
+            else if (!aboutUnmatched && !(needsKind && error.SymbolResult == command))
             {
                 lines.Add(error.Message);
             }

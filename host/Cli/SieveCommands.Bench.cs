@@ -27,7 +27,7 @@ internal static partial class SieveCommands
             VerbOptions.Number("--density", 0.25, "Kernels: fraction of key blocks block-sparse keeps."),
             VerbOptions.PositiveInt("--repeat", 3, "Pipelines: alternating repeats after a warm-up."),
             VerbOptions.PositiveInt("--records", 1024, "Pipelines: short records to embed."),
-            VerbOptions.NameList("--attention", null, "Pipelines: which of model, dense, block-sparse to run (default: all; the first is the |Δ| baseline)."),
+            VerbOptions.NameList("--attention", [], "Pipelines: which of model, dense, block-sparse to run (default: all; the first is the |Δ| baseline)."),
             VerbOptions.Switch("--kernels-only", "Runs only the kernel benchmark."),
             VerbOptions.Switch("--pipelines-only", "Runs only the pipeline benchmark."),
         },

@@ -33,9 +33,9 @@ internal static partial class SieveCommands
             "sieve eval lm --contexts 1024,4096 --windows 8")
         {
             VerbOptions.Text("--model", "NAME", null, "A causal LM under Sieve:Models (default: the generate job's model)."),
-            VerbOptions.PositiveIntList("--contexts", null, "Context lengths for perplexity (default: 1024, 4096 and the model's context)."),
+            VerbOptions.PositiveIntList("--contexts", [], "Context lengths for perplexity (default: 1024, 4096 and the model's context)."),
             VerbOptions.OptionalPositiveInt("--windows", "Windows per context (default: all)."),
-            VerbOptions.PositiveIntList("--lengths", null, "Pass-key lengths (default: those of the pass-key set)."),
+            VerbOptions.PositiveIntList("--lengths", [], "Pass-key lengths (default: those of the pass-key set)."),
             VerbOptions.OptionalPositiveInt("--per-cell", "Pass-key cases per cell (default: all)."),
         },
     };

@@ -27,10 +27,9 @@ internal static class VerbOptions
         CustomParser = result => ParsePositive(result, name),
     };
 
-    /// <summary>Comma-separated positive integers (<c>512,2048</c>); <paramref name="fallback"/> when absent (null: none).</summary>
-    public static Option<List<int>?> PositiveIntList(string name, List<int>? fallback, string description)
-    {
-        var option = new Option<List<int>?>(name)
+    /// <summary>Comma-separated positive integers (<c>512,2048</c>); <paramref name="fallback"/> when absent (empty: the verb's choice).</summary>
+    /// <remarks>Empty rather than null for "not given": System.CommandLine turns a null list default into an empty one.</remarks>
+    public static Option<List<int>> PositiveIntList(string name, List<int> fallback, string description) => new(name)
         {
             Description = description,
             HelpName = "N[,N...]",
@@ -47,19 +46,14 @@ internal static class VerbOptions
                     if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value <= 0)
                     {
                         result.AddError($"Option {name} expects comma-separated positive integers, got '{text}'.");
-                        return null;
+                        return fallback;
                     }
                     values.Add(value);
                 }
                 return values;
             },
+            DefaultValueFactory = _ => fallback,
         };
-        if (fallback is not null)
-        {
-            option.DefaultValueFactory = _ => fallback;
-        }
-        return option;
-    }
 
     /// <summary>Comma-separated numbers (<c>0.25,0.5</c>); <paramref name="fallback"/> when absent.</summary>
     public static Option<List<double>> NumberList(string name, List<double> fallback, string description) => new(name)
@@ -110,23 +104,16 @@ internal static class VerbOptions
         },
     };
 
-    /// <summary>Comma-separated names (<c>model,dense</c>); <paramref name="fallback"/> when absent (null: the verb's choice).</summary>
-    public static Option<string[]?> NameList(string name, string[]? fallback, string description)
+    /// <summary>Comma-separated names (<c>model,dense</c>); <paramref name="fallback"/> when absent (empty: the verb's choice).</summary>
+    public static Option<string[]> NameList(string name, string[] fallback, string description) => new(name)
     {
-        var option = new Option<string[]?>(name)
-        {
-            Description = description,
-            HelpName = "NAME[,NAME...]",
-            CustomParser = result => result.Tokens.Count == 0
-                ? fallback
-                : result.Tokens[^1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-        };
-        if (fallback is not null)
-        {
-            option.DefaultValueFactory = _ => fallback;
-        }
-        return option;
-    }
+        Description = description,
+        HelpName = "NAME[,NAME...]",
+        CustomParser = result => result.Tokens.Count == 0
+            ? fallback
+            : result.Tokens[^1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        DefaultValueFactory = _ => fallback,
+    };
 
     /// <summary>A text value; <paramref name="fallback"/> when absent.</summary>
     public static Option<string?> Text(string name, string helpName, string? fallback, string description, params string[] allowed)

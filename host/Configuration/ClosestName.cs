@@ -22,7 +22,13 @@ internal static class ClosestName
             }
         }
         // A third of the longer name may differ (BatchSze → BatchSize: 1; --lenghts → --lengths: 2); beyond that a hint misleads.
-        return best is not null && bestDistance <= Math.Max(2, Math.Max(typed.Length, best.Length) / 3) ? best : null;
+        if (best is not null && bestDistance <= Math.Max(2, Math.Max(typed.Length, best.Length) / 3))
+        {
+            return best;
+        }
+        // A longer or shorter spelling of a name (evaluate → eval, --batch → --batch-size).
+        return candidates.FirstOrDefault(c => c.Length >= 3 && typed.Length >= 3
+            && (typed.StartsWith(c, StringComparison.OrdinalIgnoreCase) || c.StartsWith(typed, StringComparison.OrdinalIgnoreCase)));
     }
 
     /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost 1.</summary>

@@ -17,11 +17,11 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
 {
     public void Run(TextWriter output, CancellationToken cancellation)
     {
-        var lengths = IntList("--lengths", [512, 2048, 8192, 32768]);
-        var headSizes = IntList("--head-sizes", [32, 64, 128]);
-        var heads = commandLine.IntFlag("--heads", 12);
-        var batch = commandLine.IntFlag("--batch-size", 1);
-        var density = commandLine.Flags.TryGetValue("--density", out var text) ? double.Parse(text, CultureInfo.InvariantCulture) : 0.25;
+        var lengths = commandLine.Value<List<int>>("--lengths");
+        var headSizes = commandLine.Value<List<int>>("--head-sizes");
+        var heads = commandLine.Value<int>("--heads");
+        var batch = commandLine.Value<int>("--batch-size");
+        var density = commandLine.Value<double>("--density");
         var dense = new DenseAttention(new DenseAttentionOptions());
         var sparse = SparseOrNull(density);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -121,6 +121,4 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
         times.Sort();
         return times[times.Count / 2];
     }
-
-    private List<int> IntList(string flag, List<int> fallback) => commandLine.IntListFlag(flag, fallback);
 }

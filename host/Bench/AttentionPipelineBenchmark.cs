@@ -23,12 +23,12 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
     {
         var job = options.Jobs.FirstOrDefault(j => string.Equals(j.Pipeline, PipelineCatalog.Embed, StringComparison.OrdinalIgnoreCase))
             ?? throw new SieveException("sieve bench attention needs an embed job in the configuration (its model and input are used).");
-        var repeat = commandLine.IntFlag("--repeat", 3);
+        var repeat = commandLine.Value<int>("--repeat");
         var folder = Directory.CreateTempSubdirectory("sieve-bench-");
         try
         {
             var shortInput = Path.Combine(folder.FullName, "short.jsonl");
-            EmbedBenchmark.WriteInput(paths.Resolve(job.Input), shortInput, commandLine.IntFlag("--records", 1024));
+            EmbedBenchmark.WriteInput(paths.Resolve(job.Input), shortInput, commandLine.Value<int>("--records"));
             var longInput = Path.Combine(folder.FullName, "long.jsonl");
             File.WriteAllLines(longInput, FidelitySet.Create(paths.Resolve(job.Input), 64, 60, 60, stride: 3)
                 .Select((t, i) => JsonSerializer.Serialize(new { id = $"l{i}", text = t })));
@@ -40,10 +40,9 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
                     : OperatorBinder.Standalone<IAttention>(plugins, "block-sparse", new Dictionary<string, string> { ["DenseBelow"] = "0", ["Density"] = "0.5" })),
             };
             var device = services.GetService(typeof(Device.ExecutionDevice)) as Device.ExecutionDevice;
-            if (commandLine.Flags.TryGetValue("--attention", out var chosen))
+            if (commandLine.Value<string[]>("--attention") is { Length: > 0 } wanted)
             {
                 // model, dense, block-sparse: the variants to run (the first one listed is the |Δ| baseline).
-                var wanted = chosen.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                 variants = variants.Where(v => wanted.Any(w => w == "model" ? v.Attention is null && v.Name.StartsWith("model", StringComparison.Ordinal)
                     : v.Name.StartsWith("attention/" + w, StringComparison.Ordinal))).ToArray();
             }

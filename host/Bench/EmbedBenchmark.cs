@@ -26,9 +26,9 @@ internal sealed class EmbedBenchmark(CommandLine commandLine, SieveOptions optio
             throw new SieveException("sieve bench embed needs an embed job in the configuration (its model and input are used).");
         }
         var job = options.Jobs[jobIndex];
-        var records = commandLine.IntFlag("--records", 2048);
-        var batchSize = commandLine.IntFlag("--batch-size", job.BatchSize);
-        var repeat = commandLine.IntFlag("--repeat", 5);
+        var records = commandLine.Value<int>("--records");
+        var batchSize = commandLine.Value<int?>("--batch-size") ?? job.BatchSize;
+        var repeat = commandLine.Value<int>("--repeat");
         var folder = Directory.CreateTempSubdirectory("sieve-bench-");
         try
         {

@@ -21,13 +21,13 @@ internal sealed class GenerateBenchmark(CommandLine commandLine, SieveOptions op
     public void Run(TextWriter output, CancellationToken cancellation)
     {
         var jobIndex = options.Jobs.FindIndex(j => string.Equals(j.Pipeline, PipelineCatalog.Generate, StringComparison.OrdinalIgnoreCase));
-        var modelName = commandLine.Flags.GetValueOrDefault("--model") ?? (jobIndex >= 0 ? options.Jobs[jobIndex].Model : null)
+        var modelName = commandLine.Value<string?>("--model") ?? (jobIndex >= 0 ? options.Jobs[jobIndex].Model : null)
             ?? throw new SieveException("sieve bench generate needs a generate job in the configuration or --model NAME.");
-        var promptLength = commandLine.IntFlag("--lengths", 512);
-        var newTokens = commandLine.IntFlag("--new-tokens", 32);
-        var repeat = commandLine.IntFlag("--repeat", 2);
-        var batches = List("--batches", "1,8,32").Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToList();
-        var attentions = List("--attention", "model,dense,block-sparse");
+        var promptLength = commandLine.Value<int>("--lengths");
+        var newTokens = commandLine.Value<int>("--new-tokens");
+        var repeat = commandLine.Value<int>("--repeat");
+        var batches = commandLine.Value<List<int>>("--batches");
+        var attentions = commandLine.Value<string[]>("--attention");
         var folder = Path.GetDirectoryName(paths.Resolve(options.Models[modelName].Path))!;
         var heldOut = LmEvaluation.ReadTokens(Path.Combine(folder, "eval", "heldout.u16.gz"));
 
@@ -64,7 +64,4 @@ internal sealed class GenerateBenchmark(CommandLine commandLine, SieveOptions op
             }
         }
     }
-
-    private List<string> List(string flag, string fallback) =>
-        [.. (commandLine.Flags.GetValueOrDefault(flag) ?? fallback).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 }

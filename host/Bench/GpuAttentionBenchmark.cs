@@ -28,17 +28,13 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
     public void Run(TextWriter output, CancellationToken cancellation)
     {
         var gpu = device.Gpu ?? throw new SieveException("sieve bench gpu-attention needs a GPU: set Sieve:Device to cuda (--set Sieve:Device=cuda).");
-        var lengths = commandLine.IntListFlag("--lengths", [4096, 16384, 65536, 131072]);
-        var headSize = commandLine.IntFlag("--head-size", 128);
+        var lengths = commandLine.Value<List<int>>("--lengths");
+        var headSize = commandLine.Value<int>("--head-size");
         // 1.5: an oracle keeping the 16 heaviest key blocks of 64 holds ~98% of a query's attention at 16K (numpy check,
         // docs/cuda.md); 1.0 spreads attention far wider (~35%).
-        var amplitude = commandLine.Flags.TryGetValue("--amplitude", out var amplitudeText)
-            ? float.Parse(amplitudeText, CultureInfo.InvariantCulture)
-            : 1.5f;
-        var variants = commandLine.Flags.TryGetValue("--kernels", out var chosen) && chosen is not null
-            ? chosen.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : ["dense-fp32", "dense-fp32-general", "dense-fp16", "block-sparse", "block-sparse-fp16-scores"];
-        var sparseOptions = new Dictionary<string, string> { ["DenseBelow"] = "0", ["TopKBlocks"] = commandLine.IntFlag("--top-k-blocks", 16).ToString(CultureInfo.InvariantCulture) };
+        var amplitude = (float)commandLine.Value<double>("--amplitude");
+        var variants = commandLine.Value<string[]>("--kernels");
+        var sparseOptions = new Dictionary<string, string> { ["DenseBelow"] = "0", ["TopKBlocks"] = commandLine.Value<int>("--top-k-blocks").ToString(CultureInfo.InvariantCulture) };
         var dense = OperatorBinder.Standalone<IAttention>(plugins, "dense").Create<IAttention>(services);
         var sparse = SparseOrNull(variants, "block-sparse", sparseOptions);
         var sparseHalfScores = SparseOrNull(variants, "block-sparse-fp16-scores", new Dictionary<string, string>(sparseOptions) { ["ScorePrecision"] = "fp16" });
@@ -145,7 +141,7 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
         {
             output.WriteLine("  " + load);
         }
-        if (commandLine.Flags.TryGetValue("--json", out var json) && json is not null)
+        if (commandLine.Value<string?>("--json") is { } json)
         {
             File.WriteAllText(json, JsonSerializer.Serialize(new { device = device.Description, results }, Indented));
         }

@@ -39,9 +39,9 @@ internal sealed class LexicalHeadBenchmark(CommandLine commandLine, PluginCatalo
     /// <exception cref="SieveException">The heads plugin is not loaded.</exception>
     public int Run(TextWriter output, CancellationToken cancellation)
     {
-        var batch = commandLine.IntFlag("--batch-size", 32);
-        var lengths = commandLine.IntListFlag("--lengths", [256]);
-        var repeat = commandLine.IntFlag("--repeat", 3);
+        var batch = commandLine.Value<int>("--batch-size");
+        var lengths = commandLine.Value<List<int>>("--lengths");
+        var repeat = commandLine.Value<int>("--repeat");
         foreach (var name in Heads)
         {
             if (!OperatorBinder.Has<ILexicalHead>(plugins, name))

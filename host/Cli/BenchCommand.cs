@@ -19,19 +19,17 @@ internal sealed class BenchCommand(
     IServiceProvider services,
     PluginCatalog plugins) : ISieveCommand
 {
-    private static readonly string[] Benchmarks = ["embed", "attention", "lexical-head", "generate", "gpu-attention"];
-
     public Task<int> ExecuteAsync(CancellationToken cancellation)
     {
-        var name = commandLine.Arguments.Count == 1 ? commandLine.Arguments[0] : null;
-        return name switch
+        // The kinds and their options are declared in SieveCommands.Bench; the parser admits no other.
+        return commandLine.Kind switch
         {
             "attention" => RunAttention(cancellation),
             "lexical-head" => Task.FromResult(new LexicalHeadBenchmark(commandLine, plugins, services).Run(Console.Out, cancellation)),
             "generate" => RunGenerate(cancellation),
             "gpu-attention" => RunGpuAttention(cancellation),
             "embed" => Task.FromResult(new EmbedBenchmark(commandLine, options.Value, paths, operators, loggers.CreateLogger("Sieve.Bench"), services).Run(cancellation)),
-            _ => throw new SieveException($"Usage: sieve bench NAME [--records N] [--batch-size B] [--repeat R]. Benchmarks: {string.Join(", ", Benchmarks)}."),
+            _ => throw new SieveException($"Unknown benchmark '{commandLine.Kind}'. Benchmarks: {string.Join(", ", SieveCommands.BenchKinds)}."),
         };
     }
 
@@ -49,11 +47,11 @@ internal sealed class BenchCommand(
 
     private Task<int> RunAttention(CancellationToken cancellation)
     {
-        if (!commandLine.Flags.ContainsKey("--pipelines-only"))
+        if (!commandLine.Has("--pipelines-only"))
         {
             new AttentionKernelBenchmark(commandLine, plugins).Run(Console.Out, cancellation);
         }
-        if (!commandLine.Flags.ContainsKey("--kernels-only"))
+        if (!commandLine.Has("--kernels-only"))
         {
             new AttentionPipelineBenchmark(commandLine, options.Value, paths, plugins, loggers.CreateLogger("Sieve.Bench"), services).Run(Console.Out, cancellation);
         }

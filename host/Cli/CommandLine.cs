@@ -1,106 +1,122 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using ParsedCommand = System.CommandLine.Parsing.CommandResult;
+
 namespace Sieve.Host.Cli;
 
-/// <summary>The parsed command line: one verb, its arguments, and the host-wide options.</summary>
-internal sealed record CommandLine(
-    string Verb,
-    IReadOnlyList<string> Arguments,
-    string? ConfigPath,
-    string? JobName,
-    Shard Shard,
-    IReadOnlyList<KeyValuePair<string, string?>> Settings,
-    IReadOnlyDictionary<string, string> Flags)
+/// <summary>
+/// One parsed <c>sieve</c> command line: the verb (and the kind of <c>bench</c> or <c>eval</c>), the host-wide options,
+/// and the values of the options the verb declares in <see cref="SieveCommands"/>.
+/// </summary>
+internal sealed class CommandLine
 {
-    public static readonly IReadOnlyList<string> Verbs = ["run", "plugins", "inspect", "bench", "eval"];
+    private readonly ParseResult _parsed;
 
-    private static readonly HashSet<string> SwitchFlags = ["--kernels-only", "--pipelines-only"];
-
-    private static readonly HashSet<string> ValueFlags = ["--rewrite", "--records", "--batch-size", "--repeat", "--model", "--lengths", "--head-sizes", "--heads", "--density", "--densities", "--block-size", "--texts",
-        "--collection", "--docs", "--queries", "--head", "--terms", "--contexts", "--windows", "--per-cell",
-        "--batches", "--new-tokens", "--attention", "--query-terms", "--head-size", "--kernels", "--json", "--top-k-blocks", "--amplitude", "--gpu-precision"];
-
-    /// <summary>Parses <paramref name="args"/>; a missing verb means <c>run</c>.</summary>
-    /// <exception cref="SieveException">An unknown verb or option, or an option without its value.</exception>
-    public static CommandLine Parse(IReadOnlyList<string> args)
+    private CommandLine(ParseResult parsed)
     {
-        string? verb = null, config = null, job = null;
-        var shard = Shard.Whole;
-        var settings = new List<KeyValuePair<string, string?>>();
-        var flags = new Dictionary<string, string>(StringComparer.Ordinal);
-        var arguments = new List<string>();
+        _parsed = parsed;
+        var command = parsed.CommandResult;
+        var parent = command.Parent as ParsedCommand;
+        (Verb, Kind) = parent?.Command is RootCommand or null ? (command.Command.Name, null) : (parent.Command.Name, command.Command.Name);
+        ConfigPath = parsed.GetValue<string?>(GlobalOptions.ConfigName);
+        Settings = parsed.GetValue<List<KeyValuePair<string, string?>>>(GlobalOptions.SetName) ?? [];
+        Verbose = parsed.GetValue<bool>(GlobalOptions.VerboseName);
+    }
+
+    /// <summary><c>run</c>, <c>plugins</c>, <c>inspect</c>, <c>bench</c> or <c>eval</c>.</summary>
+    public string Verb { get; }
+
+    /// <summary>The benchmark or evaluation (<c>sieve bench KIND</c>, <c>sieve eval KIND</c>); null for other verbs.</summary>
+    public string? Kind { get; }
+
+    public string? ConfigPath { get; }
+
+    /// <summary>The <c>--set Key=Value</c> overrides, in the order given.</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> Settings { get; }
+
+    /// <summary>Print stack traces and the host's own log on errors.</summary>
+    public bool Verbose { get; }
+
+    /// <summary><c>run --job NAME</c>.</summary>
+    public string? JobName => Value<string?>("--job");
+
+    /// <summary><c>run --shard i/N</c>.</summary>
+    public Shard Shard => Value<Shard>("--shard");
+
+    /// <summary>The value (or the declared default) of an option or argument of this verb.</summary>
+    /// <exception cref="ArgumentException">The verb declares no such option: a bug, caught by the tests that run each verb.</exception>
+    public T Value<T>(string name) => _parsed.GetValue<T>(Declared(name))!;
+
+    /// <summary>Whether a switch (<c>--kernels-only</c>) was given.</summary>
+    public bool Has(string name) => _parsed.GetValue<bool>(Declared(name));
+
+    /// <summary>
+    /// <paramref name="name"/>, once checked against the parsed verb's own options and arguments and the recursive options
+    /// above it: System.CommandLine answers an undeclared name with the type's default, which would hide a misspelt read.
+    /// </summary>
+    private string Declared(string name)
+    {
+        for (SymbolResult? current = _parsed.CommandResult; current is ParsedCommand result; current = result.Parent)
+        {
+            var command = result.Command;
+            if ((result == _parsed.CommandResult && (command.Options.Any(o => o.Name == name) || command.Arguments.Any(a => a.Name == name)))
+                || command.Options.Any(o => o.Recursive && o.Name == name))
+            {
+                return name;
+            }
+        }
+        throw new ArgumentException($"'{ParseErrors.CommandPath(_parsed.CommandResult)}' declares no option {name} (SieveCommands).", nameof(name));
+    }
+
+    /// <summary>Parses <paramref name="args"/> (a missing verb means <c>run</c>) into a command line or a request for help.</summary>
+    /// <exception cref="SieveException">The arguments do not parse; the message says what is wrong and what was meant.</exception>
+    public static CommandLine? Parse(IReadOnlyList<string> args, out ParseResult parsed)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var root = SieveCommands.Create();
+        parsed = root.Parse(WithDefaultVerb(args));
+        if (parsed.Action is HelpWithExamplesAction)
+        {
+            return null;
+        }
+        if (parsed.Errors.Count > 0)
+        {
+            throw new SieveException(ParseErrors.Describe(parsed));
+        }
+        if (parsed.CommandResult.Command.Name == SieveCommands.Help)
+        {
+            // `sieve help bench attention` is `sieve bench attention --help`.
+            parsed = root.Parse([.. parsed.GetValue<string[]>("VERB") ?? [], "--help"]);
+            return parsed.UnmatchedTokens.Count > 0 || (parsed.Errors.Count > 0 && parsed.Action is not HelpWithExamplesAction)
+                ? throw new SieveException(ParseErrors.Describe(parsed))
+                : null;
+        }
+        return new CommandLine(parsed);
+    }
+
+    /// <summary>Parses a command line that must not be a request for help (for tests and callers without a console).</summary>
+    public static CommandLine Parse(params string[] args) =>
+        Parse(args, out _) ?? throw new SieveException("The arguments ask for help, not for a verb to run.");
+
+    /// <summary><c>sieve --job x</c> means <c>sieve run --job x</c>: inserts <c>run</c> when no verb comes before the first other option.</summary>
+    private static string[] WithDefaultVerb(IReadOnlyList<string> args)
+    {
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            string Value() => i + 1 < args.Count ? args[++i] : throw new SieveException($"Option {arg} needs a value.");
-            switch (arg)
+            if (GlobalOptions.TakingValue.Contains(arg))
             {
-                case "--config" or "-c":
-                    config = Value();
-                    break;
-                case "--job":
-                    job = Value();
-                    break;
-                case "--shard":
-                    shard = Shard.Parse(Value());
-                    break;
-                case "--set":
-                    settings.Add(ParseSetting(Value()));
-                    break;
-                case var flag when ValueFlags.Contains(flag):
-                    flags[flag] = Value();
-                    break;
-                case var flag when SwitchFlags.Contains(flag):
-                    flags[flag] = "true";
-                    break;
-                case var option when option.StartsWith('-'):
-                    throw new SieveException($"Unknown option {option}. Options: --config F, --job NAME, --shard i/N, --set Key=Value, " +
-                        string.Join(", ", ValueFlags.Select(f => f + " V")) + ".");
-                case var word when verb is null:
-                    verb = Verbs.Contains(word) ? word : throw new SieveException($"Unknown command '{word}'. Commands: {string.Join(", ", Verbs)}.");
-                    break;
-                default:
-                    arguments.Add(arg);
-                    break;
+                i++;
+                continue;
             }
+            if (arg == GlobalOptions.VerboseName || arg.StartsWith(GlobalOptions.ConfigName + "=", StringComparison.Ordinal)
+                || arg.StartsWith(GlobalOptions.SetName + "=", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            // A word is the verb (or an unknown one, reported as such); help and version belong to the root.
+            return arg.StartsWith('-') && arg is not ("--help" or "-h" or "-?" or "--version") ? [SieveCommands.Run, .. args] : [.. args];
         }
-        return new CommandLine(verb ?? "run", arguments, config, job, shard, settings, flags);
-    }
-
-    private static KeyValuePair<string, string?> ParseSetting(string text)
-    {
-        var equals = text.IndexOf('=', StringComparison.Ordinal);
-        if (equals <= 0)
-        {
-            throw new SieveException($"--set expects Key=Value (e.g. Sieve:Device=cpu), got '{text}'.");
-        }
-        return new(text[..equals], text[(equals + 1)..]);
-    }
-
-    /// <summary>An integer flag's value, or <paramref name="fallback"/> when absent.</summary>
-    public int IntFlag(string name, int fallback)
-    {
-        if (!Flags.TryGetValue(name, out var text))
-        {
-            return fallback;
-        }
-        return int.TryParse(text, out var value) && value > 0
-            ? value
-            : throw new SieveException($"Option {name} expects a positive integer, got '{text}'.");
-    }
-
-    /// <summary>A comma-separated list of positive integers, or <paramref name="fallback"/> when absent.</summary>
-    public List<int> IntListFlag(string name, List<int> fallback)
-    {
-        if (!Flags.TryGetValue(name, out var text))
-        {
-            return fallback;
-        }
-        var values = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
-        {
-            values.Add(int.TryParse(part, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0
-                ? value
-                : throw new SieveException($"Option {name} expects comma-separated positive integers, got '{text}'."));
-        }
-        return values;
+        return [SieveCommands.Run, .. args];
     }
 }

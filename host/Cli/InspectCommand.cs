@@ -22,11 +22,7 @@ internal sealed class InspectCommand(CommandLine commandLine, IConfiguration con
 {
     public Task<int> ExecuteAsync(CancellationToken cancellation)
     {
-        if (commandLine.Arguments.Count != 1)
-        {
-            throw new SieveException("Usage: sieve inspect MODEL (a name under Sieve:Models, or a path to an .onnx file).");
-        }
-        var target = commandLine.Arguments[0];
+        var target = commandLine.Value<string>("MODEL");
         var configured = configuration[$"Sieve:Models:{target}:Path"];
         var path = configured is not null ? paths.Resolve(configured) : Path.GetFullPath(target);
         var graph = new OnnxModelGraph(OnnxModelFile.Read(path), path);
@@ -47,7 +43,7 @@ internal sealed class InspectCommand(CommandLine commandLine, IConfiguration con
                 disposable.Dispose();
             }
         }
-        if (commandLine.Flags.TryGetValue("--rewrite", out var rewritePath))
+        if (commandLine.Value<string?>("--rewrite") is { } rewritePath)
         {
             if (rewrites == 0)
             {

@@ -21,9 +21,15 @@ internal static class SieveApp
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        // Known before parsing, so that an error in the arguments themselves can be explained in full too.
+        var verbose = args.Contains(GlobalOptions.VerboseName);
         try
         {
-            var commandLine = CommandLine.Parse(args);
+            var commandLine = CommandLine.Parse(args, out var parsed);
+            if (commandLine is null)
+            {
+                return await parsed.InvokeAsync().ConfigureAwait(false); // help, printed to standard output
+            }
             using var host = Build(commandLine);
             var result = host.Services.GetRequiredService<CommandResult>();
             try
@@ -32,24 +38,39 @@ internal static class SieveApp
             }
             catch (OptionsValidationException invalid)
             {
-                return Report("Invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", invalid.Failures), ExitCodes.Invalid);
+                return Report("Invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", invalid.Failures), ExitCodes.Invalid,
+                    verbose ? invalid : null);
             }
             catch (InvalidOperationException bindError) when (bindError.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
             {
-                return Report("Invalid configuration: " + bindError.Message, ExitCodes.Invalid);
+                // ConfigurationShape reports what it knows first; this is what the binder found beyond it.
+                return Report("Invalid configuration: " + Innermost(bindError).Message, ExitCodes.Invalid, verbose ? bindError : null);
             }
-            return result.Error is null ? result.ExitCode : Report(result.Error, result.ExitCode);
+            return result.Error is null ? result.ExitCode : Report(result.Error, result.ExitCode, null);
         }
         catch (SieveException error)
         {
-            return Report(error.Message, ExitCodes.Invalid);
+            return Report(error.Message, ExitCodes.Invalid, verbose ? error : null);
         }
     }
 
-    private static int Report(string message, int exitCode)
+    private static int Report(string message, int exitCode, Exception? detail)
     {
         Console.Error.WriteLine("error: " + message);
+        if (detail is not null)
+        {
+            Console.Error.WriteLine(detail);
+        }
         return exitCode;
+    }
+
+    private static Exception Innermost(Exception error)
+    {
+        while (error.InnerException is not null)
+        {
+            error = error.InnerException;
+        }
+        return error;
     }
 
     private static IHost Build(CommandLine commandLine)
@@ -67,12 +88,27 @@ internal static class SieveApp
         }
         catch (InvalidDataException invalid)
         {
-            throw new SieveException($"Configuration file {configPath} is not valid JSON: {invalid.InnerException?.Message ?? invalid.Message}", invalid);
+            throw new SieveException(JsonConfigurationError.Describe(configPath, invalid), invalid);
         }
         builder.Configuration.AddEnvironmentVariables().AddInMemoryCollection(commandLine.Settings);
+        var validates = commandLine.Verb is SieveCommands.Run or SieveCommands.Bench or SieveCommands.Eval;
+        if (validates)
+        {
+            var errors = ConfigurationShape.Check(builder.Configuration.GetSection(SieveOptions.SectionName), typeof(SieveOptions),
+                new SettingSources(builder.Configuration, configPath));
+            if (errors.Count > 0)
+            {
+                throw new SieveException("Invalid configuration:" + Environment.NewLine + "  " + string.Join(Environment.NewLine + "  ", errors));
+            }
+        }
 
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", commandLine.Verbose ? LogLevel.Information : LogLevel.Warning);
+        if (!commandLine.Verbose)
+        {
+            // Its "Hosting failed to start" repeats, with a stack trace, the error reported once and plainly below.
+            builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        }
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -87,7 +123,7 @@ internal static class SieveApp
         builder.Services.AddSingleton<OperatorBinder>();
         var options = builder.Services.AddOptions<SieveOptions>()
             .Bind(builder.Configuration.GetSection(SieveOptions.SectionName), o => o.ErrorOnUnknownConfiguration = true);
-        if (commandLine.Verb is "run" or "bench" or "eval")
+        if (validates)
         {
             // `plugins` and `inspect` must work while a job's settings are still being fixed.
             options.ValidateOnStart();
@@ -101,11 +137,11 @@ internal static class SieveApp
         builder.Services.AddSingleton<IGpuDevice>(services => services.GetRequiredService<ExecutionDevice>().Gpu!);
         builder.Services.AddSingleton(typeof(ISieveCommand), commandLine.Verb switch
         {
-            "run" => typeof(RunCommand),
-            "plugins" => typeof(PluginsCommand),
-            "inspect" => typeof(InspectCommand),
-            "bench" => typeof(BenchCommand),
-            "eval" => typeof(EvalCommand),
+            SieveCommands.Run => typeof(RunCommand),
+            SieveCommands.Plugins => typeof(PluginsCommand),
+            SieveCommands.Inspect => typeof(InspectCommand),
+            SieveCommands.Bench => typeof(BenchCommand),
+            SieveCommands.Eval => typeof(EvalCommand),
             _ => throw new SieveException($"Unknown command '{commandLine.Verb}'."),
         });
         builder.Services.AddHostedService<CommandHostedService>();

@@ -73,6 +73,7 @@ run_tests() {
        }
        END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
   rm -f "$log"
+  [ "$status" = 0 ] || echo "dotnet test exited with $status: see the failed tests or build errors above"
   return "$status"
 }
 

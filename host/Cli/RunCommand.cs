@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sieve.Host.Configuration;
+using Sieve.Host.Device;
 using Sieve.Host.Jobs;
 using Sieve.Host.Operators;
 using Sieve.Host.Pipelines;
@@ -70,6 +71,7 @@ internal sealed class RunCommand(
         var report = IsInteractive()
             ? SpectreJobProgress.Show(job.Name, progress => runner.Run(run, pipeline, progress, cancellation))
             : runner.Run(run, pipeline, new LogJobProgress(logger, job.Name, TimeSpan.FromSeconds(5)), cancellation);
+        report.Device = pipeline.Device ?? ((ExecutionDevice?)services.GetService(typeof(ExecutionDevice)) ?? ExecutionDevice.Cpu).Description;
         if (pipeline.Epilogue is { } epilogue)
         {
             Console.Out.Write(epilogue);

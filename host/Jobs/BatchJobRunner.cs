@@ -23,12 +23,13 @@ internal sealed partial class BatchJobRunner(ILogger logger)
             throw new SieveException($"Input file {job.InputPath} ({job.InputSetting}) has no records: expected one JSON object a line.");
         }
         using var output = JobOutput.Open(job.OutputPath, job.OutputSetting);
+        ReportResume(job, output);
         progress.Start(job.Shard.IsWhole ? total : (total + job.Shard.Count - 1 - job.Shard.Index) / job.Shard.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var window = new List<PreparedRecord>(job.BatchSize * BatchGrouping.WindowBatches);
         foreach (var line in JsonlInput.Read(job.InputPath))
         {
-            if (cancellation.IsCancellationRequested)
+            if (cancellation.IsCancellationRequested || report.StoppedAt is not null)
             {
                 break;
             }
@@ -47,7 +48,14 @@ internal sealed partial class BatchJobRunner(ILogger logger)
                 ProcessWindow(job, window, pipeline, output, report, progress, cancellation);
             }
         }
+        // After a bad line under StopOnError, the good records read before it are still processed and kept.
         ProcessWindow(job, window, pipeline, output, report, progress, cancellation);
+        if (report.StoppedAt is not null)
+        {
+            throw new SieveException($"Job {job.Name} stopped at the first bad record ({report.StoppedAt}) because StopOnError is set. " +
+                $"{output.Done.Count + report.Written} records are written to {output.PartialPath} (renamed to {job.OutputPath} once every record is written); " +
+                "fix or remove the bad record and rerun the job to resume.");
+        }
         report.Cancelled = cancellation.IsCancellationRequested;
         if (!report.Cancelled)
         {
@@ -58,11 +66,22 @@ internal sealed partial class BatchJobRunner(ILogger logger)
         return report;
     }
 
+    /// <summary>Says that the job resumes an earlier run's output, and whether a torn last line was cut from it.</summary>
+    private void ReportResume(JobRun job, JobOutput output)
+    {
+        if (output.Done.Count == 0 && output.CutBytes == 0)
+        {
+            return;
+        }
+        var cut = output.CutBytes == 0 ? "no torn line" : $"a torn last line ({output.CutBytes} bytes) was cut";
+        LogResume(logger, job.Name, output.Done.Count, output.PartialPath, cut);
+    }
+
     private PreparedRecord? Admit(JobRun job, InputLine line, HashSet<string> seen, JobOutput output, IJobPipeline pipeline, JobReport report, IJobProgress progress)
     {
         if (line.Record is not { } record)
         {
-            Fail(job, report, progress, $"line {line.Line}", line.Problem!);
+            Fail(job, report, progress, line.Where, line.Problem!);
             return null;
         }
         if (!seen.Add(record.Id))
@@ -73,7 +92,7 @@ internal sealed partial class BatchJobRunner(ILogger logger)
         if (output.Done.Contains(record.Id))
         {
             report.AlreadyDone++;
-            progress.Advance(1);
+            progress.Skip(1);
             return null;
         }
         try
@@ -95,9 +114,11 @@ internal sealed partial class BatchJobRunner(ILogger logger)
 
     private void ProcessWindow(JobRun job, List<PreparedRecord> window, IJobPipeline pipeline, JobOutput output, JobReport report, IJobProgress progress, CancellationToken cancellation)
     {
+        // A stop at a bad line still lets this window's records (all read before it) through; a failure among them stops.
+        var stoppedBefore = report.StoppedAt is not null;
         foreach (var batch in BatchGrouping.Cut(window, job.BatchSize))
         {
-            if (cancellation.IsCancellationRequested)
+            if (cancellation.IsCancellationRequested || (!stoppedBefore && report.StoppedAt is not null))
             {
                 break;
             }
@@ -126,8 +147,13 @@ internal sealed partial class BatchJobRunner(ILogger logger)
             return;
         }
         // Retry one by one so that only the record at fault is reported.
+        var stoppedBefore = report.StoppedAt is not null;
         foreach (var single in batch)
         {
+            if (!stoppedBefore && report.StoppedAt is not null)
+            {
+                break;
+            }
             ProcessBatch(job, [single], pipeline, output, report, progress);
         }
     }
@@ -158,9 +184,12 @@ internal sealed partial class BatchJobRunner(ILogger logger)
         LogRecordFailure(logger, job.Name, where, problem);
         if (job.StopOnError)
         {
-            throw new SieveException($"Job {job.Name} stopped at the first bad record ({where}: {problem}) because StopOnError is set; what was written is kept in {job.OutputPath}.partial.");
+            report.StoppedAt ??= $"{where}: {problem}";
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {Job}: resuming: {Done} records already written in {Partial}; {Cut}")]
+    private static partial void LogResume(ILogger logger, string job, int done, string partial, string cut);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {Job}, {Where}: {Problem}")]
     private static partial void LogRecordFailure(ILogger logger, string job, string where, string problem);

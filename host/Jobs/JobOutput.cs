@@ -11,18 +11,24 @@ namespace Sieve.Host.Jobs;
 internal sealed class JobOutput : IDisposable
 {
     private readonly FileStream _stream;
-    private readonly string _partialPath;
     private bool _completed;
 
-    private JobOutput(string path, string partialPath, FileStream stream, HashSet<string> done)
+    private JobOutput(string path, string partialPath, FileStream stream, HashSet<string> done, long cutBytes)
     {
         Path = path;
-        _partialPath = partialPath;
+        PartialPath = partialPath;
         _stream = stream;
         Done = done;
+        CutBytes = cutBytes;
     }
 
     public string Path { get; }
+
+    /// <summary>Where lines are written until the job completes: <c>&lt;output&gt;.partial</c>.</summary>
+    public string PartialPath { get; }
+
+    /// <summary>Bytes cut from the end of the partial file on open: a line torn by a killed run (0: none).</summary>
+    public long CutBytes { get; }
 
     /// <summary>Ids already in the output when the job started.</summary>
     public IReadOnlySet<string> Done { get; }
@@ -41,9 +47,10 @@ internal sealed class JobOutput : IDisposable
                 File.Move(path, partial);
             }
             var stream = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            var length = stream.Length;
             var done = ReadDoneIds(stream);
             stream.Seek(0, SeekOrigin.End);
-            return new JobOutput(path, partial, stream, done);
+            return new JobOutput(path, partial, stream, done, length - stream.Length);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
@@ -73,7 +80,7 @@ internal sealed class JobOutput : IDisposable
     {
         _stream.Flush(flushToDisk: true);
         _stream.Dispose();
-        File.Move(_partialPath, Path, overwrite: true);
+        File.Move(PartialPath, Path, overwrite: true);
         _completed = true;
     }
 

@@ -19,6 +19,12 @@ internal sealed class JobReport(string jobName)
 
     public bool Cancelled { get; set; }
 
+    /// <summary>With <c>StopOnError</c>: the first bad record and its problem; the job stops there.</summary>
+    public string? StoppedAt { get; set; }
+
+    /// <summary>Where the job ran (<c>cpu</c>, <c>cuda:0 (…)</c>), for the summary line; empty if unknown.</summary>
+    public string Device { get; set; } = "";
+
     public string Operators { get; set; } = "";
 
     public string OutputPath { get; set; } = "";
@@ -29,6 +35,6 @@ internal sealed class JobReport(string jobName)
         var processed = Written + Failed;
         var cancelled = Cancelled ? ", CANCELLED (rerun to resume)" : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"Job {JobName}: {processed} records in {Elapsed.TotalSeconds:F2} s ({processed / seconds:F1} records/s): {Written} written, {Failed} failed, {AlreadyDone} already done, {Warnings} warnings{cancelled}; operators: {Operators}; output: {OutputPath}");
+            $"Job {JobName}: {processed} records in {Elapsed.TotalSeconds:F2} s ({processed / seconds:F1} records/s): {Written} written, {Failed} failed, {AlreadyDone} already done, {Warnings} warnings{cancelled}{(Device.Length == 0 ? "" : "; device: " + Device)}; operators: {Operators}; output: {OutputPath}");
     }
 }

@@ -11,9 +11,14 @@ namespace Sieve.Host.Pipelines;
 /// </summary>
 internal sealed class GeneratePipeline(CausalLm model, LmTokenizer tokenizer, BatchGenerator generator, GenerationDefaults defaults) : IJobPipeline
 {
+    /// <summary>Records whose prompt and continuation are printed (the first ones by input line).</summary>
+    public const int PrintedRecords = 8;
+
+    private readonly SortedDictionary<long, string> _printed = [];
+
     public string OperatorSummary => model.OperatorSummary;
 
-    public string? Epilogue => string.Create(CultureInfo.InvariantCulture,
+    public string? Epilogue => string.Concat(_printed.Values) + string.Create(CultureInfo.InvariantCulture,
         $"Prefill {generator.Meter.PrefillTokens:N0} tokens at {generator.Meter.PrefillTokensPerSecond:F0} tokens/s; " +
         $"decode {generator.Meter.DecodeTokens:N0} tokens at {generator.Meter.DecodeTokensPerSecond:F1} tokens/s.{Environment.NewLine}");
 
@@ -36,12 +41,26 @@ internal sealed class GeneratePipeline(CausalLm model, LmTokenizer tokenizer, Ba
         for (var i = 0; i < batch.Count; i++)
         {
             var result = results[i];
+            Remember(batch[i].Record, result);
             output.Write(batch[i].Record.IdJson, writer =>
             {
                 writer.WriteString("text", result.Text);
                 writer.WriteNumber("tokens", result.Tokens.Count);
                 writer.WriteString("finish_reason", result.FinishReason);
             });
+        }
+    }
+
+    private void Remember(InputRecord record, GenerationResult result)
+    {
+        if (_printed.Count == PrintedRecords && record.Line > _printed.Keys.Last())
+        {
+            return;
+        }
+        _printed[record.Line] = GenerationPrintout.Describe(record.Id, record.RequireString("prompt"), result.Text, result.FinishReason);
+        if (_printed.Count > PrintedRecords)
+        {
+            _printed.Remove(_printed.Keys.Last());
         }
     }
 

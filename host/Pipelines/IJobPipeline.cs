@@ -31,6 +31,9 @@ internal interface IJobPipeline : IDisposable
     /// <summary>A rate to show beside the progress (e.g. tokens/s), or null.</summary>
     string? Throughput => null;
 
+    /// <summary>Where the work runs when that is not the run's <c>Sieve:Device</c> (BM25: <c>cpu</c>); null: that device.</summary>
+    string? Device => null;
+
     /// <summary>Text to print when the job has finished (e.g. top hits), or null.</summary>
     string? Epilogue { get; }
 }

@@ -30,7 +30,10 @@ internal sealed class SearchPipeline : IJobPipeline
 
     public string OperatorSummary { get; }
 
-    public string? Epilogue => _printed.Count == 0 ? null : string.Concat(_printed.Values);
+    public string? Device => _retriever is Bm25Retriever ? "cpu" : null;
+
+    public string? Epilogue => _printed.Count == 0 && _retriever.Caveat is null ? null
+        : (_retriever.Caveat is { } caveat ? $"Note: {caveat}{Environment.NewLine}" : "") + string.Concat(_printed.Values);
 
     public PreparedRecord Prepare(InputRecord record)
     {

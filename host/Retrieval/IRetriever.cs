@@ -11,6 +11,9 @@ internal interface IRetriever : IDisposable
     /// <summary>What it is, e.g. <c>sparse (lexical-head/fused, sparse-index/inverted)</c>.</summary>
     string Description { get; }
 
+    /// <summary>What a reader of its hits must know (e.g. an untrained model), in one line; null if nothing.</summary>
+    string? Caveat => null;
+
     /// <summary>Bytes the searched index takes.</summary>
     long IndexBytes { get; }
 

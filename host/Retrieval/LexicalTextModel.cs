@@ -23,6 +23,10 @@ internal sealed class LexicalTextModel : IDisposable
         Origin = origin;
     }
 
+    /// <summary>Said beside every sparse search: the projection is the encoder's word embeddings, never trained as a head.</summary>
+    public const string Caveat = "the lexical head is untrained for retrieval (its vocabulary projection is the encoder's own word-embedding matrix, " +
+        "not a trained SPLADE head), so sparse hits are a baseline, not search quality; see docs/retrieval.md.";
+
     /// <summary>Which model, vocabulary and head produce the vectors: recorded in an index and checked when it is opened.</summary>
     public string Origin { get; }
 

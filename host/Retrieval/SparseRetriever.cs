@@ -12,6 +12,8 @@ internal sealed class SparseRetriever(LexicalTextModel model, BertTextEncoder en
 
     public long IndexBytes { get; } = indexBytes;
 
+    public string? Caveat => LexicalTextModel.Caveat;
+
     public SearchQuery[] Prepare(IReadOnlyList<string> texts) => FromVectors(model.Encode([.. texts.Select(encoder.Encode)]), queryTerms);
 
     /// <summary>Queries from vectors already computed, each cut to its <paramref name="terms"/> heaviest terms (0: all).</summary>

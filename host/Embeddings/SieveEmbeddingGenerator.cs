@@ -54,7 +54,7 @@ public sealed class SieveEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
         }
         var options = new SieveOptions();
         options.Models[ModelName] = new ModelOptions { Path = fullPath, Tokenizer = Path.GetFullPath(vocabularyPath), MaxSequenceLength = maxSequenceLength };
-        var (model, encoder) = PipelineCatalog.LoadEncoder(options, new ConfigPaths(Environment.CurrentDirectory), ModelName);
+        var (model, encoder) = ConfiguredModels.LoadEncoder(options, new ConfigPaths(Environment.CurrentDirectory), ModelName);
         var modelId = Path.GetFileName(Path.GetDirectoryName(fullPath)) is { Length: > 0 } folder ? folder : Path.GetFileNameWithoutExtension(fullPath);
         return new SieveEmbeddingGenerator(model, encoder, batchSize, modelId, new Uri(fullPath));
     }

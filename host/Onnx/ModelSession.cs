@@ -36,7 +36,7 @@ internal sealed class ModelSession : IDisposable
     /// <summary>The device the session runs on, with its GPU when on CUDA.</summary>
     public ExecutionDevice Execution { get; }
 
-    /// <summary>Which implementation fills each in-graph slot, e.g. <c>attention=dense (built-in) on 6 nodes</c>.</summary>
+    /// <summary>Which implementation fills each in-graph slot, e.g. <c>weight-quant=dense (built-in) on 36 nodes</c>.</summary>
     public string OperatorSummary { get; }
 
     /// <summary>Runs the session with a fresh run-scoped context for the operators (one per batch).</summary>

@@ -47,7 +47,7 @@ internal static class OnnxSessionFactory
         if (addManagedOperators is not null)
         {
             // Managed operators run their loops on ORT's own intra-op pool (OrtIntraOpRunner), so ORT keeps its
-            // defaults, spinning included: on 2 cores, spinning off cost the short-sentence embed job 18% (bench attention).
+            // defaults, spinning included: on 2 cores, spinning off cost the short-sentence embed job 18% (bench/results, 2026-11-27).
             addManagedOperators(options);
         }
         try

@@ -2,7 +2,7 @@ using Sieve.Host.Slots;
 
 namespace Sieve.Host.Operators;
 
-/// <summary>One registered implementation of a slot, e.g. <c>attention/block-sparse</c> from plugin <c>attention</c>.</summary>
+/// <summary>One registered implementation of a slot, e.g. <c>kv-cache/dense</c> (built in) or one from a plugin.</summary>
 internal sealed record OperatorImplementation(
     SlotDescriptor Slot,
     string Name,
@@ -12,6 +12,6 @@ internal sealed record OperatorImplementation(
 {
     public string FullName => $"{Slot.Name}/{Name}";
 
-    /// <summary>E.g. <c>attention/dense (built-in)</c>.</summary>
+    /// <summary>E.g. <c>kv-cache/dense (built-in)</c>.</summary>
     public string Described => $"{FullName} ({Origin})";
 }

@@ -80,6 +80,10 @@ internal sealed class PluginCatalog
         {
             throw new PluginRefusedException($"contract version mismatch: built against {declared.Major}.{declared.Minor}, this host has {SieveContract.Text}");
         }
+        if (VersionMismatch(assembly) is { } mismatch)
+        {
+            throw new PluginRefusedException(mismatch);
+        }
         var plugin = CreateEntryPoint(assembly);
         var name = plugin.Name;
         if (_loaded.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
@@ -109,6 +113,26 @@ internal sealed class PluginCatalog
             registry.Added.Select(i => i.FullName).ToList()));
         _loaders.Add(loader);
     }
+
+    /// <summary>
+    /// The shared assemblies versioned with the contract (the contract itself, the kernels plugins compile against) that
+    /// the plugin references at another major version or a newer minor one: the host provides its own copy, so a call
+    /// into a changed member would fail later with a MissingMethodException.
+    /// </summary>
+    private static string? VersionMismatch(Assembly plugin)
+    {
+        foreach (var shared in SharedAssemblies)
+        {
+            var reference = plugin.GetReferencedAssemblies().FirstOrDefault(r => r.Name == shared.Name);
+            if (reference?.Version is { } built && shared.Version is { } host && (built.Major != host.Major || built.Minor > host.Minor))
+            {
+                return $"built against {shared.Name} {built.Major}.{built.Minor}, this host has {host.Major}.{host.Minor}";
+            }
+        }
+        return null;
+    }
+
+    private static readonly AssemblyName[] SharedAssemblies = [typeof(ISievePlugin).Assembly.GetName(), typeof(Kernels.ParallelWork).Assembly.GetName()];
 
     private static ISievePlugin CreateEntryPoint(Assembly assembly)
     {

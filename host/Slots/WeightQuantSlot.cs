@@ -5,8 +5,8 @@ namespace Sieve.Host.Slots;
 
 /// <summary>
 /// <c>weight-quant</c>: constant MatMul weights compressed, multiplied by the implementation. Reference
-/// <c>weight-quant/dense</c> (float32, exact); the host's pass (<see cref="WeightMatMulPass"/>) runs after attention's, so
-/// it never sees the MatMuls an attention node took over. Implementations may bring their own pass.
+/// <c>weight-quant/dense</c> (float32, exact); the host's pass (<see cref="WeightMatMulPass"/>) runs late (order 20), after
+/// the passes that take over whole subgraphs. Implementations may bring their own pass.
 /// </summary>
 internal sealed class WeightQuantSlot : SlotDescriptor<IWeightQuantizer>
 {

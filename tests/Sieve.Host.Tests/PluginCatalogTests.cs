@@ -67,6 +67,18 @@ public class PluginCatalogTests
     }
 
     [Fact]
+    public void Load_BuiltAgainstOldKernels_IsRefusedNamingBothVersionsBeforeAnyCall()
+    {
+        using var folder = new TempFolder();
+        var plugins = new PluginCatalog(PluginFolder.Create(folder.File("plugins"), PluginFolder.OldKernels, PluginFolder.MemoryIndex));
+        Assert.Single(plugins.Loaded);
+        var refused = Assert.Single(plugins.Refused);
+        Assert.Contains(PluginFolder.OldKernels, refused.Path, StringComparison.Ordinal);
+        var host = typeof(Kernels.ParallelWork).Assembly.GetName().Version!;
+        Assert.Equal($"built against Sieve.Kernels 3.0, this host has {host.Major}.{host.Minor}", refused.Reason);
+    }
+
+    [Fact]
     public void Load_EntryPointThrows_IsRefusedWithItsMessage()
     {
         using var folder = new TempFolder();

@@ -19,7 +19,7 @@ internal sealed class PassCustomOp : ManagedCustomOp
     private readonly int[] _outputTypes;
 
     /// <param name="op">The operator.</param>
-    /// <param name="passName">The pass that declared it, for messages (e.g. <c>attention/dense (built-in)</c>).</param>
+    /// <param name="passName">The pass that declared it, for messages (e.g. <c>weight-quant/dense (built-in)</c>).</param>
     /// <param name="session">Where the session runs.</param>
     public PassCustomOp(CustomOperator op, string passName, DeviceKind session)
         : base(op.OpType, session == DeviceKind.Cuda && op.CreateCudaKernel is not null ? ExecutionDevice.CudaProvider : null)

@@ -7,7 +7,7 @@ namespace Sieve.Host.Onnx.Graph;
 
 /// <summary>
 /// <see cref="IModelGraph"/> over an ONNX protobuf, for the graph passes of one model load. Built-in passes may work on
-/// <see cref="Model"/> directly (the attention pass does); plugin passes see only the contract's view. Not thread-safe.
+/// <see cref="Model"/> directly; plugin passes see only the contract's view. Not thread-safe.
 /// </summary>
 internal sealed class OnnxModelGraph : IModelGraph
 {

@@ -10,6 +10,7 @@ internal static class PluginFolder
     public const string Clash = "Sieve.TestPlugins.Clash";
     public const string FaultyAttention = "Sieve.TestPlugins.FaultyAttention";
     public const string CheckingMatMul = "Sieve.TestPlugins.CheckingMatMul";
+    public const string OldKernels = "Sieve.TestPlugins.OldKernels";
 
     /// <summary>Copies each named test plugin's build output into <c>&lt;root&gt;/&lt;name&gt;/</c>.</summary>
     public static string Create(string root, params string[] plugins)

@@ -4,17 +4,14 @@ using System.Runtime.InteropServices;
 namespace Sieve.Host.Onnx.Bridge;
 
 /// <summary>
-/// A custom operator of ONNX Runtime implemented in C#. The native <c>OrtCustomOp</c> struct and the name strings live
-/// in native memory owned by this object; its callbacks are static <see cref="UnmanagedCallersOnlyAttribute"/>
-/// methods that find this object through a GC handle stored after the struct. Every callback catches every
-/// exception and returns an ORT status naming the operator and node. Dispose only after every session that uses it.
+/// A custom operator of ONNX Runtime implemented in C#. Its callbacks are static
+/// <see cref="UnmanagedCallersOnlyAttribute"/> methods that find this object through the GC handle stored after the native
+/// struct; every callback catches every exception and returns an ORT status naming the operator and node. The op itself
+/// owns nothing native: <see cref="CreateNative"/> makes the struct for a domain, and the domain owns it.
 /// </summary>
-internal abstract unsafe class ManagedCustomOp : IDisposable
+internal abstract unsafe class ManagedCustomOp
 {
-    private readonly OrtCustomOpStruct* _native;
-    private readonly nint _name;
-    private readonly nint _provider;
-    private GCHandle _self;
+    private readonly string? _provider;
 
     /// <param name="name">The operator type.</param>
     /// <param name="provider">The execution provider whose memory the kernel works on (<c>CUDAExecutionProvider</c>), or
@@ -22,34 +19,42 @@ internal abstract unsafe class ManagedCustomOp : IDisposable
     protected ManagedCustomOp(string name, string? provider = null)
     {
         Name = name;
-        _name = Marshal.StringToCoTaskMemUTF8(name);
-        _provider = provider is null ? 0 : ProviderName(provider);
-        _self = GCHandle.Alloc(this);
-        _native = (OrtCustomOpStruct*)NativeMemory.AllocZeroed((nuint)sizeof(OrtCustomOpStruct));
-        _native->Version = OrtApiTable.ApiVersion;
-        _native->GetName = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nint>)&GetNameCallback;
-        _native->GetExecutionProviderType = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nint>)&GetProviderCallback;
-        _native->GetInputType = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint, int>)&GetInputTypeCallback;
-        _native->GetInputTypeCount = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint>)&GetInputCountCallback;
-        _native->GetOutputType = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint, int>)&GetOutputTypeCallback;
-        _native->GetOutputTypeCount = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint>)&GetOutputCountCallback;
-        _native->KernelDestroy = (nint)(delegate* unmanaged[Cdecl]<nint, void>)&KernelDestroyCallback;
-        _native->GetInputCharacteristic = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint, int>)&GetInputCharacteristicCallback;
-        _native->GetOutputCharacteristic = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint, int>)&GetOutputCharacteristicCallback;
-        _native->GetInputMemoryType = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint, int>)&GetInputMemoryTypeCallback;
-        _native->CreateKernelV2 = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nint, nint, nint*, nint>)&CreateKernelCallback;
-        _native->KernelComputeV2 = (nint)(delegate* unmanaged[Cdecl]<nint, nint, nint>)&KernelComputeCallback;
-        _native->Owner = GCHandle.ToIntPtr(_self);
+        _provider = provider;
     }
 
     /// <summary>The operator type in the graph (<c>ai.sieve::Name</c>).</summary>
     public string Name { get; }
 
-    /// <summary>Whether the op is never freed (ops of a GPU provider; see <see cref="Dispose"/>).</summary>
-    public bool KeptForProcess => _provider != 0;
+    /// <summary>
+    /// Whether a domain with this op must be kept, with all its ops, for the process's life: ops of a GPU provider.
+    /// A process that had created and disposed several CUDA sessions with these ops crashed at exit (H100, ORT 1.31;
+    /// docs/cuda.md); keeping them is one of the two changes made for it. A few hundred bytes per model load.
+    /// </summary>
+    public bool KeptForProcess => _provider is not null;
 
-    /// <summary>The native struct, for <c>CustomOpDomain_Add</c>.</summary>
-    public nint NativeStruct => (nint)_native;
+    /// <summary>
+    /// Makes the native struct ORT calls this op through, for one domain. The handle owns the struct, the strings and
+    /// the GC handle to this op; this op keeps no reference to it (see <see cref="SafeOrtCustomOpHandle"/>).
+    /// </summary>
+    /// <param name="keptForProcess">Never free it (the domain's choice: see <see cref="KeptForProcess"/>).</param>
+    public SafeOrtCustomOpHandle CreateNative(bool keptForProcess)
+    {
+        var handle = SafeOrtCustomOpHandle.Allocate(this, _provider, keptForProcess);
+        var native = handle.Struct;
+        native->GetName = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nint>)&GetNameCallback;
+        native->GetExecutionProviderType = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nint>)&GetProviderCallback;
+        native->GetInputType = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint, int>)&GetInputTypeCallback;
+        native->GetInputTypeCount = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint>)&GetInputCountCallback;
+        native->GetOutputType = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint, int>)&GetOutputTypeCallback;
+        native->GetOutputTypeCount = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint>)&GetOutputCountCallback;
+        native->KernelDestroy = (nint)(delegate* unmanaged[Cdecl]<nint, void>)&KernelDestroyCallback;
+        native->GetInputCharacteristic = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint, int>)&GetInputCharacteristicCallback;
+        native->GetOutputCharacteristic = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint, int>)&GetOutputCharacteristicCallback;
+        native->GetInputMemoryType = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nuint, int>)&GetInputMemoryTypeCallback;
+        native->CreateKernelV2 = (nint)(delegate* unmanaged[Cdecl]<OrtCustomOpStruct*, nint, nint, nint*, nint>)&CreateKernelCallback;
+        native->KernelComputeV2 = (nint)(delegate* unmanaged[Cdecl]<nint, nint, nint>)&KernelComputeCallback;
+        return handle;
+    }
 
     /// <summary>ONNX element types of the inputs (0 = any type).</summary>
     protected abstract ReadOnlySpan<int> InputTypes { get; }
@@ -63,36 +68,13 @@ internal abstract unsafe class ManagedCustomOp : IDisposable
     /// <summary>Creates the kernel of one node from its attributes. Called once per node when the session is created.</summary>
     protected abstract OrtKernel CreateKernel(OrtKernelInfo info);
 
-    public void Dispose()
-    {
-        if (_provider != 0)
-        {
-            // Ops of the CUDA provider are kept for the process's life: a process that had created and disposed several
-            // CUDA sessions with these ops crashed at exit (H100, ORT 1.31; docs/cuda.md); keeping them is one of the two
-            // changes made for it. A few hundred bytes per model load.
-            return;
-        }
-        if (_self.IsAllocated)
-        {
-            _self.Free();
-            NativeMemory.Free(_native);
-            Marshal.FreeCoTaskMem(_name);
-        }
-        GC.SuppressFinalize(this);
-    }
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, nint> ProviderNames = new(StringComparer.Ordinal);
-
-    /// <summary>The provider's name as a native string that lives as long as the process (as the op itself, see Dispose).</summary>
-    private static nint ProviderName(string provider) => ProviderNames.GetOrAdd(provider, Marshal.StringToCoTaskMemUTF8);
-
     private static ManagedCustomOp Owner(OrtCustomOpStruct* op) => (ManagedCustomOp)GCHandle.FromIntPtr(op->Owner).Target!;
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static nint GetNameCallback(OrtCustomOpStruct* op) => Owner(op)._name;
+    private static nint GetNameCallback(OrtCustomOpStruct* op) => op->Name;
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static nint GetProviderCallback(OrtCustomOpStruct* op) => Owner(op)._provider; // 0: CPU execution provider
+    private static nint GetProviderCallback(OrtCustomOpStruct* op) => op->ExecutionProvider; // 0: CPU execution provider
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int GetInputTypeCallback(OrtCustomOpStruct* op, nuint index) => Owner(op).InputTypes[(int)index];

@@ -38,8 +38,15 @@ internal static unsafe class OrtApiTable
         {
             return;
         }
-        var message = Marshal.PtrToStringUTF8(((delegate* unmanaged[Cdecl]<nint, nint>)Api.GetErrorMessage)(status)) ?? "unknown error";
-        ((delegate* unmanaged[Cdecl]<nint, void>)Api.ReleaseStatus)(status);
+        string message;
+        try
+        {
+            message = Marshal.PtrToStringUTF8(((delegate* unmanaged[Cdecl]<nint, nint>)Api.GetErrorMessage)(status)) ?? "unknown error";
+        }
+        finally
+        {
+            ((delegate* unmanaged[Cdecl]<nint, void>)Api.ReleaseStatus)(status);
+        }
         throw new OrtBridgeException($"{what}: {message}");
     }
 

@@ -4,7 +4,8 @@ namespace Sieve.Host.Onnx.Bridge;
 
 /// <summary>
 /// The C struct <c>OrtCustomOp</c> (onnxruntime_c_api.h, API 31), field for field, followed by the GC handle of the
-/// managed op that owns it (ORT passes the struct's address to every callback).
+/// managed op it calls and the op's strings (ORT passes the struct's address to every callback). Allocated and freed by
+/// <see cref="SafeOrtCustomOpHandle"/>.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct OrtCustomOpStruct
@@ -36,6 +37,12 @@ internal struct OrtCustomOpStruct
     public nint GetAliasMap;
     public nint ReleaseAliasMap;
 
-    /// <summary>Not part of ORT's struct: the owner's <see cref="GCHandle"/>, read back in callbacks.</summary>
+    /// <summary>Not part of ORT's struct: the op's <see cref="GCHandle"/>, read back in callbacks.</summary>
     public nint Owner;
+
+    /// <summary>Not part of ORT's struct: the op's type, UTF-8, in the same block.</summary>
+    public nint Name;
+
+    /// <summary>Not part of ORT's struct: the execution provider, UTF-8, in the same block; zero for the CPU provider.</summary>
+    public nint ExecutionProvider;
 }

@@ -49,15 +49,16 @@ internal static class ModelSessionFactory
             Dispose(owned);
             throw;
         }
-        var domain = new CustomOpDomain(ops);
+        CustomOpDomain? domain = null;
         try
         {
+            domain = new CustomOpDomain(ops);
             var session = OnnxSessionFactory.Create(graph.Model.ToByteArray(), path, setting, device, domain.AddTo);
             return new ModelSession(session, domain, owned, string.Join(", ", summary), device);
         }
         catch
         {
-            domain.Dispose();
+            domain?.Dispose();
             Dispose(owned);
             throw;
         }

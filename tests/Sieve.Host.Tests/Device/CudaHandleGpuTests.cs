@@ -3,6 +3,7 @@ using Sieve.Abstractions;
 using Sieve.Host.Device;
 using Sieve.Host.Device.Cuda;
 using Sieve.Host.Device.Ptx;
+using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Kernels.Gpu;
 
 namespace Sieve.Host.Tests.Device;

@@ -1,4 +1,6 @@
 using Sieve.Abstractions;
+using Sieve.Host.Operators.LexicalHead;
+using Sieve.Kernels.Lexical;
 
 namespace Sieve.Host.Slots;
 
@@ -9,9 +11,12 @@ internal sealed class LexicalHeadSlot : SlotDescriptor<ILexicalHead>
 
     public override SlotPlacement Placement => SlotPlacement.AroundGraph;
 
-    public override string Reference => "dense";
+    public override string Reference => DenseLexicalHead.Name;
 
     public override void AddBuiltIns(IOperatorRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.Add<ILexicalHead, LexicalHeadOptions>(DenseLexicalHead.Name, (options, services) =>
+            new DenseLexicalHead(options, services.GetService(typeof(IGpuDevice)) as IGpuDevice));
     }
 }

@@ -1,4 +1,5 @@
 using Sieve.Abstractions;
+using Sieve.Host.Operators.SparseIndex;
 
 namespace Sieve.Host.Slots;
 
@@ -9,9 +10,11 @@ internal sealed class SparseIndexSlot : SlotDescriptor<ISparseIndex>
 
     public override SlotPlacement Placement => SlotPlacement.AroundGraph;
 
-    public override string Reference => "exact";
+    public override string Reference => ExactSparseIndex.Name;
 
     public override void AddBuiltIns(IOperatorRegistry registry)
     {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.Add<ISparseIndex, NoOptions>(ExactSparseIndex.Name, (_, _) => new ExactSparseIndex());
     }
 }

@@ -1,10 +1,11 @@
 using Sieve.Abstractions;
-using Sieve.Plugins.Heads.Gpu;
+using Sieve.Kernels.Lexical;
+using Sieve.Kernels.Lexical.Gpu;
 
 namespace Sieve.Plugins.Heads;
 
 /// <summary>
-/// The encoder of <c>lexical-head/fused</c>. Work items are (sequence, block of <see cref="PanelsPerBlock"/> panels),
+/// The encoder of <c>lexical-head/fused</c>. Work items are (sequence, block of <see cref="FusedLexicalKernel.PanelsPerBlock"/> panels),
 /// spread over the cores; within an item each panel (16 terms × hidden, in L1) meets every valid token of the sequence
 /// (in L2) through <see cref="FusedLexicalKernel"/>. The only buffer a call holds is the [batch, vocabulary] maximum
 /// logits (pooled), turned into weights in place; padding rows are never read. Thread-safe.
@@ -12,9 +13,6 @@ namespace Sieve.Plugins.Heads;
 internal sealed class FusedLexicalEncoder(PackedVocabulary packed, LexicalHeadOptions options, IGpuDevice? device = null)
     : PackedLexicalEncoder(packed, options, device)
 {
-    /// <summary>Panels per work item (128 terms).</summary>
-    internal const int PanelsPerBlock = 8;
-
     protected override void ComputeWeights(GpuLexicalWeights gpu, DeviceAddress hidden, int batch, int sequence, DeviceAddress lengths, DeviceAddress weights) =>
         gpu.ComputeFused(hidden, batch, sequence, lengths, weights);
 
@@ -34,13 +32,13 @@ internal sealed class FusedLexicalEncoder(PackedVocabulary packed, LexicalHeadOp
     {
         var vocabulary = vocabularyPanels.Projection.VocabularySize;
         var d = batch.HiddenSize;
-        var blocks = (vocabularyPanels.Panels + PanelsPerBlock - 1) / PanelsPerBlock;
+        var blocks = (vocabularyPanels.Panels + FusedLexicalKernel.PanelsPerBlock - 1) / FusedLexicalKernel.PanelsPerBlock;
         var vectorized = Vectorized;
         Parallel.For(0, batch.Batch * blocks, item =>
         {
             var b = item / blocks;
-            var firstPanel = item % blocks * PanelsPerBlock;
-            var endPanel = Math.Min(vocabularyPanels.Panels, firstPanel + PanelsPerBlock);
+            var firstPanel = item % blocks * FusedLexicalKernel.PanelsPerBlock;
+            var endPanel = Math.Min(vocabularyPanels.Panels, firstPanel + FusedLexicalKernel.PanelsPerBlock);
             var length = batch.Lengths[b];
             var row = maxima.AsSpan(b * vocabulary, vocabulary);
             if (length == 0)

@@ -1,4 +1,5 @@
 using Sieve.Abstractions;
+using Sieve.Kernels.Lexical;
 
 namespace Sieve.Plugins.Heads;
 
@@ -9,7 +10,7 @@ namespace Sieve.Plugins.Heads;
 /// once per (sequence, term) to the maximum logit. Thread-safe (stateless).
 /// </summary>
 /// <param name="options">Which terms are kept.</param>
-/// <param name="gpu">The host's GPU, used for hidden states on CUDA (<see cref="Gpu.GpuLexicalWeights"/>); null: host states only.</param>
+/// <param name="gpu">The host's GPU, used for hidden states on CUDA (<see cref="Kernels.Lexical.Gpu.GpuLexicalWeights"/>); null: host states only.</param>
 public sealed class FusedLexicalHead(LexicalHeadOptions options, IGpuDevice? gpu = null) : ILexicalHead
 {
     public const string Name = "fused";

@@ -28,7 +28,7 @@ public class OperatorBinderTests
     public void Check_UnknownImplementation_ListsTheAvailableOnes()
     {
         var error = Assert.Single(Check(new() { ["Sieve:Operators:sparse-index:Use"] = "inverted" }, PluginFolder.MemoryIndex));
-        Assert.Equal("Sieve:Operators:sparse-index:Use = 'inverted' is not an implementation of slot 'sparse-index'. Available: memory.", error);
+        Assert.Equal("Sieve:Operators:sparse-index:Use = 'inverted' is not an implementation of slot 'sparse-index'. Available: exact, memory.", error);
     }
 
     [Fact]

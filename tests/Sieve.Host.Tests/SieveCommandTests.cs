@@ -169,7 +169,7 @@ public class SieveCommandTests
         using var folder = new TempFolder();
         PluginFolder.Create(folder.File("plugins"), PluginFolder.MemoryIndex);
         AssertInvalid(RunEmbedJob(folder, Sentences(1), null, "--set", "Sieve:Operators:sparse-index:Use=inverted"),
-            "Sieve:Operators:sparse-index:Use = 'inverted' is not an implementation of slot 'sparse-index'. Available: memory.");
+            "Sieve:Operators:sparse-index:Use = 'inverted' is not an implementation of slot 'sparse-index'. Available: exact, memory.");
     }
 
     [Fact]

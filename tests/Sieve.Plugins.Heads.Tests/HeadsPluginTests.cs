@@ -5,15 +5,15 @@ namespace Sieve.Plugins.Heads.Tests;
 public sealed class HeadsPluginTests
 {
     [Fact]
-    public void Register_AddsDenseAndFusedLexicalHeads()
+    public void Register_AddsOnlyTheFusedLexicalHead()
     {
         var registry = new RecordingRegistry();
 
         new HeadsPlugin().Register(registry);
 
-        Assert.Equal(["ILexicalHead/dense", "ILexicalHead/fused"], registry.Names);
-        Assert.IsType<DenseLexicalHead>(registry.Create(0));
-        Assert.IsType<FusedLexicalHead>(registry.Create(1));
+        // lexical-head/dense, the reference, is built into the host.
+        Assert.Equal(["ILexicalHead/fused"], registry.Names);
+        Assert.IsType<FusedLexicalHead>(registry.Create(0));
     }
 
     /// <summary>A registry that records what was added and can create it with default options.</summary>

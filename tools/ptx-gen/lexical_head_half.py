@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes plugins/heads/Gpu/LexicalHeadHalfKernel.Ptx.cs (path given as the argument): the unrolled inline-PTX blocks
+"""Writes kernels/Lexical/Gpu/LexicalHeadHalfKernel.Ptx.cs (path given as the argument): the unrolled inline-PTX blocks
 of LexicalHeadHalfKernel (hidden size 384). A warp holds 16 terms of W as mma A-fragments for the whole kernel and meets
 64-token tiles of fp16 hidden states (B operand, from shared memory) as FlashAttentionHalfKernel's Q meets K:
 S = W·Hᵀ, 16 terms × 64 tokens per warp and tile. Registers named in PTX (%lh*) hold the warp's state across the C#
@@ -126,4 +126,4 @@ consts["StoreLogits"] = ("Stores the tile's logits of valid tokens and terms (th
                          "the tile's first minus 2·(lane%4), %2: bytes per token row, %3: bit 0 row g is a term, bit 1 row g+8.",
                          block(L))
 
-write_constants(sys.argv[1], "lexical_head_half.py", "Sieve.Plugins.Heads.Gpu", "LexicalHeadHalfKernel", consts, "hidden size 384")
+write_constants(sys.argv[1], "lexical_head_half.py", "Sieve.Kernels.Lexical.Gpu", "LexicalHeadHalfKernel", consts, "hidden size 384")

@@ -4,7 +4,7 @@ using Sieve.Kernels.Gpu;
 
 namespace Sieve.Host.Tests.Device;
 
-/// <summary>Every method marked <see cref="GpuKernelAttribute"/> in the kernels assembly, the host and the plugins with GPU code.</summary>
+/// <summary>Every method marked <see cref="GpuKernelAttribute"/> in the kernels assembly (the lexical heads' among them), the host and the plugins with GPU code.</summary>
 internal static class GpuKernels
 {
     private static readonly Lazy<IReadOnlyList<MethodInfo>> s_all = new(Find);
@@ -27,7 +27,7 @@ internal static class GpuKernels
 
     private static List<MethodInfo> Find()
     {
-        var plugins = new[] { Testing.TestPaths.AttentionPluginPath, Testing.TestPaths.HeadsPluginPath };
+        var plugins = new[] { Testing.TestPaths.AttentionPluginPath };
         foreach (var plugin in plugins.Where(p => !File.Exists(p)))
         {
             throw new FileNotFoundException($"A plugin with GPU kernels was not built at {plugin}.");

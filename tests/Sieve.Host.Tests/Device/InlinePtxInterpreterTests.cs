@@ -16,7 +16,7 @@ public sealed class InlinePtxInterpreterTests
     /// <summary>Kernel, check script, cases (a CI-sized subset where the whole check takes over a minute).</summary>
     public static TheoryData<string, string, string> Checks => new()
     {
-        { "Sieve.Plugins.Heads:LexicalHeadHalfKernel.Run", "check_lexical_head_half.py", "1,4" },
+        { "Sieve.Kernels:LexicalHeadHalfKernel.Run", "check_lexical_head_half.py", "1,4" },
         { "Sieve.Kernels:FlashAttentionHalfKernel.Run", "check_flash_attention_half.py", "all" },
         { "Sieve.Plugins.Attention:BlockScoresHalfKernel.Run", "check_block_scores_half.py", "5,7,8" },
     };

@@ -23,7 +23,7 @@ public partial class PtxCompilerTests
         Assert.Contains(names, n => n.StartsWith("Sieve.Kernels:FlashAttentionHalfKernel.", StringComparison.Ordinal));
         Assert.Contains(names, n => n.StartsWith("sieve:BenchDataKernels.", StringComparison.Ordinal));
         Assert.Contains(names, n => n.StartsWith("Sieve.Plugins.Attention:", StringComparison.Ordinal));
-        Assert.Contains(names, n => n.StartsWith("Sieve.Plugins.Heads:", StringComparison.Ordinal));
+        Assert.Contains(names, n => n.StartsWith("Sieve.Kernels:FusedLexicalHeadKernel.", StringComparison.Ordinal));
     }
 
     [Theory]

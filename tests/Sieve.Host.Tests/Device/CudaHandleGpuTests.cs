@@ -4,7 +4,6 @@ using Sieve.Host.Device;
 using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Host.Device.Cuda;
 using Sieve.Host.Device.Ptx;
-using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Kernels.Gpu;
 
 namespace Sieve.Host.Tests.Device;

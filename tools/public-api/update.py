@@ -16,7 +16,8 @@ def main(project):
     folder = os.path.dirname(os.path.abspath(project))
     with tempfile.TemporaryDirectory() as tmp:
         log = os.path.join(tmp, "build.sarif")
-        subprocess.run(["dotnet", "build", project, "-v", "q", "-nologo", f"-p:ErrorLog={log}%2Cversion=2.1"],
+        # --no-incremental: an up-to-date build runs no analyzers and writes no log.
+        subprocess.run(["dotnet", "build", project, "--no-incremental", "-v", "q", "-nologo", f"-p:ErrorLog={log}%2Cversion=2.1"],
                        stdout=subprocess.DEVNULL, check=False)
         results = json.load(open(log))["runs"][0]["results"]
     added, removed = set(), set()

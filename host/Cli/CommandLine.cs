@@ -73,8 +73,9 @@ internal sealed class CommandLine
     public static CommandLine? Parse(IReadOnlyList<string> args, out ParseResult parsed)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var root = SieveCommands.Create();
+        var root = SieveCommands.Create(NeedsTools(args) ? SieveTools.Loaded : null);
         parsed = root.Parse(WithDefaultVerb(args));
+        ThrowIfToolsMissing(parsed);
         if (parsed.Action is HelpWithExamplesAction)
         {
             return null;
@@ -85,8 +86,9 @@ internal sealed class CommandLine
         }
         if (parsed.CommandResult.Command.Name == SieveCommands.Help)
         {
-            // `sieve help bench attention` is `sieve bench attention --help`.
+            // `sieve help bench embed` is `sieve bench embed --help`.
             parsed = root.Parse([.. parsed.GetValue<string[]>("VERB") ?? [], "--help"]);
+            ThrowIfToolsMissing(parsed);
             return parsed.UnmatchedTokens.Count > 0 || (parsed.Errors.Count > 0 && parsed.Action is not HelpWithExamplesAction)
                 ? throw new SieveException(ParseErrors.Describe(parsed))
                 : null;
@@ -97,6 +99,37 @@ internal sealed class CommandLine
     /// <summary>Parses a command line that must not be a request for help (for tests and callers without a console).</summary>
     public static CommandLine Parse(params string[] args) =>
         Parse(args, out _) ?? throw new SieveException("The arguments ask for help, not for a verb to run.");
+
+    /// <summary>
+    /// Whether the verb (the first word other than a global option's value) is <c>bench</c>, <c>eval</c> or <c>help</c>, or the
+    /// root's help is asked for: only then is the tools assembly loaded.
+    /// </summary>
+    private static bool NeedsTools(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (GlobalOptions.TakingValue.Contains(args[i]))
+            {
+                i++;
+            }
+            else if (!args[i].StartsWith('-'))
+            {
+                return args[i] is SieveCommands.Bench or SieveCommands.Eval or SieveCommands.Help;
+            }
+        }
+        return args.Any(a => a is "--help" or "-h" or "-?");
+    }
+
+    private static void ThrowIfToolsMissing(ParseResult parsed)
+    {
+        for (SymbolResult? current = parsed.CommandResult; current is ParsedCommand result; current = result.Parent)
+        {
+            if (result.Command is MissingToolsVerb missing)
+            {
+                throw new SieveException(SieveTools.NotInstalled(missing.Name));
+            }
+        }
+    }
 
     /// <summary><c>sieve --job x</c> means <c>sieve run --job x</c>: inserts <c>run</c> when no verb comes before the first other option.</summary>
     private static string[] WithDefaultVerb(IReadOnlyList<string> args)

@@ -7,7 +7,7 @@ namespace Sieve.Host.Cli;
 /// <summary>System.CommandLine's help (usage, arguments, options, one line each), then the verb's examples.</summary>
 internal sealed class HelpWithExamplesAction(HelpAction help) : SynchronousCommandLineAction
 {
-    private static readonly string[] RootExamples = ["sieve run", "sieve run --job embed --set Sieve:Device=cuda", "sieve help bench attention"];
+    private static readonly string[] RootExamples = ["sieve run", "sieve run --job embed --set Sieve:Device=cuda", "sieve help inspect"];
 
     public override bool ClearsParseErrors => true;
 

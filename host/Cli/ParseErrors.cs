@@ -87,7 +87,7 @@ internal static class ParseErrors
         }
     }
 
-    /// <summary><c>sieve bench attention</c> for the command that was parsed.</summary>
+    /// <summary><c>sieve bench embed</c> for the command that was parsed.</summary>
     public static string CommandPath(ParsedCommand command)
     {
         var names = new List<string>();

@@ -135,15 +135,21 @@ internal static class SieveApp
         builder.Services.AddSingleton(services => ExecutionDevice.Resolve(services.GetRequiredService<IOptions<SieveOptions>>().Value,
             services.GetRequiredService<ILoggerFactory>().CreateLogger("Sieve.Device")));
         builder.Services.AddSingleton<IGpuDevice>(services => services.GetRequiredService<ExecutionDevice>().Gpu!);
-        builder.Services.AddSingleton(typeof(ISieveCommand), commandLine.Verb switch
+        if (commandLine.Verb is SieveCommands.Bench or SieveCommands.Eval)
         {
-            SieveCommands.Run => typeof(RunCommand),
-            SieveCommands.Plugins => typeof(PluginsCommand),
-            SieveCommands.Inspect => typeof(InspectCommand),
-            SieveCommands.Bench => typeof(BenchCommand),
-            SieveCommands.Eval => typeof(EvalCommand),
-            _ => throw new SieveException($"Unknown command '{commandLine.Verb}'."),
-        });
+            // Parsing loaded the tools (or refused the verb where they are absent).
+            (SieveTools.Loaded ?? throw new SieveException(SieveTools.NotInstalled(commandLine.Verb))).AddCommand(builder.Services, commandLine);
+        }
+        else
+        {
+            builder.Services.AddSingleton(typeof(ISieveCommand), commandLine.Verb switch
+            {
+                SieveCommands.Run => typeof(RunCommand),
+                SieveCommands.Plugins => typeof(PluginsCommand),
+                SieveCommands.Inspect => typeof(InspectCommand),
+                _ => throw new SieveException($"Unknown command '{commandLine.Verb}'."),
+            });
+        }
         builder.Services.AddHostedService<CommandHostedService>();
         return builder.Build();
     }

@@ -4,19 +4,21 @@ using System.CommandLine.Help;
 namespace Sieve.Host.Cli;
 
 /// <summary>
-/// The grammar of <c>sieve</c>: each verb (and each kind of <c>bench</c> and <c>eval</c>) declares the options it reads,
-/// with their defaults and one line of help. System.CommandLine parses and prints help; the generic host runs the verb.
+/// The grammar of <c>sieve</c>: each verb declares the options it reads, with their defaults and one line of help;
+/// <c>bench</c> and <c>eval</c> (and their kinds) come from the tools assembly (<see cref="ISieveTools"/>). System.CommandLine
+/// parses and prints help; the generic host runs the verb.
 /// </summary>
-internal static partial class SieveCommands
+internal static class SieveCommands
 {
     public const string Run = "run", Plugins = "plugins", Inspect = "inspect", Bench = "bench", Eval = "eval", Help = "help";
 
     public static readonly IReadOnlyList<string> Verbs = [Run, Plugins, Inspect, Bench, Eval, Help];
 
     /// <summary>The whole command tree; a fresh one per call (System.CommandLine symbols hold their parent).</summary>
-    public static RootCommand Create()
+    /// <param name="tools">The verbs of the tools assembly; null: <c>bench</c> and <c>eval</c> stand in as <see cref="MissingToolsVerb"/>s.</param>
+    public static RootCommand Create(ISieveTools? tools)
     {
-        var root = new RootCommand("sieve: runs ONNX models over JSONL records with pluggable operators (attention, KV cache, heads, indexes).")
+        var root = new RootCommand("sieve: runs ONNX models over JSONL records with pluggable operators (sieve plugins lists them).")
         {
             GlobalOptions.Config(),
             GlobalOptions.Set(),
@@ -24,10 +26,12 @@ internal static partial class SieveCommands
             RunVerb(),
             PluginsVerb(),
             InspectVerb(),
-            BenchVerb(),
-            EvalVerb(),
-            HelpVerb(),
         };
+        foreach (var verb in tools?.CreateVerbs() ?? [new MissingToolsVerb(Bench, "Benchmarks"), new MissingToolsVerb(Eval, "Quality evaluations")])
+        {
+            root.Add(verb);
+        }
+        root.Add(HelpVerb());
         foreach (var help in root.Options.OfType<HelpOption>())
         {
             if (help.Action is HelpAction action)
@@ -70,11 +74,11 @@ internal static partial class SieveCommands
         "sieve inspect minilm", "sieve inspect model.onnx --rewrite model.sieve.onnx")
     {
         new Argument<string>("MODEL") { Description = "A model name under Sieve:Models, or a path to an .onnx file." },
-        new Option<string?>("--rewrite") { Description = "Saves the rewritten model (each replaceable attention as ai.sieve::Attention).", HelpName = "OUT.onnx" },
+        new Option<string?>("--rewrite") { Description = "Saves the model as the configured passes rewrite it.", HelpName = "OUT.onnx" },
     };
 
-    private static SieveVerb HelpVerb() => new(Help, "Shows help for a verb, e.g. 'sieve help run' or 'sieve help bench attention'.",
-        "sieve help", "sieve help eval retrieval")
+    private static SieveVerb HelpVerb() => new(Help, "Shows help for a verb, e.g. 'sieve help run' or 'sieve help bench embed'.",
+        "sieve help", "sieve help plugins")
     {
         new Argument<string[]>("VERB") { Description = "The verb (and kind) to explain.", Arity = ArgumentArity.ZeroOrMore },
     };

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using Sieve.Abstractions;
 using Sieve.Host.Configuration;
-using Sieve.Host.Eval;
+using Sieve.Tools.Eval;
 using Sieve.Host.Onnx;
 using Sieve.Host.Operators;
 using Sieve.Host.Pipelines;

@@ -61,7 +61,7 @@ public class CommandLineVerbTests
         Assert.Null(CommandLine.Parse(["eval", "lm", "-h"], out _));
     }
 
-    /// <summary>Every option each runner in host/Bench and host/Eval reads, with the type it reads it as.</summary>
+    /// <summary>Every option each runner in tools/Sieve.Tools (Bench, Eval) reads, with the type it reads it as.</summary>
     public static TheoryData<string[], string, Type> RunnerReads => new()
     {
         { ["bench", "embed"], "--records", typeof(int) }, { ["bench", "embed"], "--batch-size", typeof(int?) }, { ["bench", "embed"], "--repeat", typeof(int) },

@@ -3,7 +3,7 @@ using Sieve.Abstractions;
 using Sieve.Host.Configuration;
 using Sieve.Host.Device;
 using Sieve.Host.Device.Cuda;
-using Sieve.Host.Eval;
+using Sieve.Tools.Eval;
 using Sieve.Host.Operators;
 using Sieve.Host.Pipelines;
 using Sieve.Host.Plugins;

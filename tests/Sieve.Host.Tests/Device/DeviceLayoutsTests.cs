@@ -1,5 +1,5 @@
 using Sieve.Abstractions;
-using Sieve.Host.Bench;
+using Sieve.Tools.Bench;
 using Sieve.Host.Device;
 using Sieve.Host.Onnx.Passes.Attention;
 using Sieve.Host.Onnx.Bridge;

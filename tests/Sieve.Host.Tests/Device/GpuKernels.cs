@@ -35,7 +35,7 @@ internal static class GpuKernels
         // Its own context, so the plugin's copy of the contract never meets the host's.
         var context = new AssemblyLoadContext("gpu-kernels", isCollectible: false);
         context.Resolving += (_, name) => AssemblyLoadContext.Default.Assemblies.FirstOrDefault(a => a.GetName().Name == name.Name);
-        var assemblies = new[] { typeof(GpuKernelAttribute).Assembly, typeof(Sieve.Host.Device.ExecutionDevice).Assembly }
+        var assemblies = new[] { typeof(GpuKernelAttribute).Assembly, typeof(Sieve.Host.Device.ExecutionDevice).Assembly, typeof(Sieve.Tools.Bench.BenchData).Assembly }
             .Concat(plugins.Select(context.LoadFromAssemblyPath));
         return assemblies
             .SelectMany(a => a.GetTypes())

@@ -21,7 +21,7 @@ public partial class PtxCompilerTests
         var names = GpuKernels.All.Select(GpuKernels.Name).ToList();
         Assert.Contains(names, n => n.StartsWith("Sieve.Kernels:FlashAttentionKernel.", StringComparison.Ordinal));
         Assert.Contains(names, n => n.StartsWith("Sieve.Kernels:FlashAttentionHalfKernel.", StringComparison.Ordinal));
-        Assert.Contains(names, n => n.StartsWith("sieve:BenchDataKernels.", StringComparison.Ordinal));
+        Assert.Contains(names, n => n.StartsWith("Sieve.Tools:BenchDataKernels.", StringComparison.Ordinal));
         Assert.Contains(names, n => n.StartsWith("Sieve.Plugins.Attention:", StringComparison.Ordinal));
         Assert.Contains(names, n => n.StartsWith("Sieve.Kernels:FusedLexicalHeadKernel.", StringComparison.Ordinal));
     }

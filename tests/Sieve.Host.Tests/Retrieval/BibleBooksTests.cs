@@ -1,4 +1,4 @@
-using Sieve.Host.Retrieval.Collection;
+using Sieve.Tools.Collection;
 
 namespace Sieve.Host.Tests.Retrieval;
 

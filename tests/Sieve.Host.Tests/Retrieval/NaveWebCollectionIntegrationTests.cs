@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Sieve.Host.Retrieval.Collection;
+using Sieve.Tools.Collection;
 using Sieve.Host.Tests.Testing;
 
 namespace Sieve.Host.Tests.Retrieval;

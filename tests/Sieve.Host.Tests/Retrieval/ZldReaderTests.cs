@@ -1,4 +1,4 @@
-using Sieve.Host.Retrieval.Collection;
+using Sieve.Tools.Collection;
 using Sieve.Host.Tests.Testing;
 
 namespace Sieve.Host.Tests.Retrieval;

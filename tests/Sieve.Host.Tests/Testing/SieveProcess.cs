@@ -6,7 +6,10 @@ namespace Sieve.Host.Tests.Testing;
 /// <summary>Runs the real `sieve` command (the host's build output) and captures what it prints.</summary>
 internal static class SieveProcess
 {
-    public static ProcessStartInfo StartInfo(params string[] args)
+    public static ProcessStartInfo StartInfo(params string[] args) => StartInfoIn(TestPaths.HostDir, args);
+
+    /// <summary>Runs the <c>sieve.dll</c> of <paramref name="hostDir"/> (a copy of the host's folder, say).</summary>
+    public static ProcessStartInfo StartInfoIn(string hostDir, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -14,7 +17,7 @@ internal static class SieveProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(System.IO.Path.Combine(TestPaths.HostDir, "sieve.dll"));
+        info.ArgumentList.Add(System.IO.Path.Combine(hostDir, "sieve.dll"));
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -22,9 +25,11 @@ internal static class SieveProcess
         return info;
     }
 
-    public static SieveResult Run(params string[] args)
+    public static SieveResult Run(params string[] args) => RunIn(TestPaths.HostDir, args);
+
+    public static SieveResult RunIn(string hostDir, params string[] args)
     {
-        using var process = Process.Start(StartInfo(args))!;
+        using var process = Process.Start(StartInfoIn(hostDir, args))!;
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (stdout) stdout.AppendLine(e.Data); };

@@ -1,4 +1,0 @@
-namespace Sieve.Host.Retrieval.Collection;
-
-/// <summary>One entry of a SWORD lexicon/dictionary module: its index key and its stored markup.</summary>
-internal sealed record ZldEntry(string Key, string Text);

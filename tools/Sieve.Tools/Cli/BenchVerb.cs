@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Sieve.Host.Cli;
+
+namespace Sieve.Tools.Cli;
+
+/// <summary><c>sieve bench KIND</c>: each benchmark and the options it reads.</summary>
+internal static class BenchVerb
+{
+    public static readonly IReadOnlyList<string> Kinds = ["embed", "attention", "lexical-head", "generate", "gpu-attention"];
+
+    public static SieveVerb Create() => new(SieveCommands.Bench, "Benchmarks, each against its baseline in the same process.",
+        "sieve bench embed --records 2048 --repeat 9", "sieve bench attention --kernels-only --lengths 512,2048")
+    {
+        new SieveVerb("embed", "Records/s of the configured embed job through the host vs bare ONNX Runtime.",
+            "sieve bench embed --records 2048 --repeat 5")
+        {
+            VerbOptions.PositiveInt("--records", 2048, "Records to embed (the job's input, repeated)."),
+            VerbOptions.OptionalPositiveInt("--batch-size", "Records per model run (default: the embed job's BatchSize)."),
+            VerbOptions.PositiveInt("--repeat", 5, "Timed repeats after a warm-up."),
+        },
+        new SieveVerb("attention", "Attention kernels (dense vs block-sparse) on random data, then the embed pipeline with each attention.",
+            "sieve bench attention --kernels-only --lengths 512,2048 --head-sizes 64", "sieve bench attention --pipelines-only --attention model,dense")
+        {
+            VerbOptions.PositiveIntList("--lengths", [512, 2048, 8192, 32768], "Kernels: sequence lengths."),
+            VerbOptions.PositiveIntList("--head-sizes", [32, 64, 128], "Kernels: head sizes."),
+            VerbOptions.PositiveInt("--heads", 12, "Kernels: attention heads."),
+            VerbOptions.PositiveInt("--batch-size", 1, "Kernels: batch size."),
+            VerbOptions.Number("--density", 0.25, "Kernels: fraction of key blocks block-sparse keeps."),
+            VerbOptions.PositiveInt("--repeat", 3, "Pipelines: alternating repeats after a warm-up."),
+            VerbOptions.PositiveInt("--records", 1024, "Pipelines: short records to embed."),
+            VerbOptions.NameList("--attention", [], "Pipelines: which of model, dense, block-sparse to run (default: all; the first is the |Δ| baseline)."),
+            VerbOptions.Switch("--kernels-only", "Runs only the kernel benchmark."),
+            VerbOptions.Switch("--pipelines-only", "Runs only the pipeline benchmark."),
+        },
+        new SieveVerb("lexical-head", "Lexical heads (dense vs fused) on random hidden states.",
+            "sieve bench lexical-head --batch-size 32 --lengths 256 --repeat 7")
+        {
+            VerbOptions.PositiveInt("--batch-size", 32, "Sequences per batch."),
+            VerbOptions.PositiveIntList("--lengths", [256], "Sequence lengths."),
+            VerbOptions.PositiveInt("--repeat", 3, "Timed repeats."),
+        },
+        new SieveVerb("generate", "Prefill and decode tokens/s of a causal LM with each attention.",
+            "sieve bench generate --batches 1,8 --attention model,dense")
+        {
+            VerbOptions.Text("--model", "NAME", null, "A causal LM under Sieve:Models (default: the generate job's model)."),
+            VerbOptions.PositiveInt("--lengths", 512, "Prompt length in held-out tokens."),
+            VerbOptions.PositiveInt("--new-tokens", 32, "Tokens generated per prompt (greedy)."),
+            VerbOptions.PositiveInt("--repeat", 2, "Timed repeats (the median is reported)."),
+            VerbOptions.PositiveIntList("--batches", [1, 8, 32], "Batch sizes."),
+            VerbOptions.NameList("--attention", ["model", "dense", "block-sparse"], "Attentions: model (the graph's own) or an attention implementation."),
+        },
+        new SieveVerb("gpu-attention", "GPU attention kernels at long contexts (needs --set Sieve:Device=cuda).",
+            "sieve bench gpu-attention --set Sieve:Device=cuda --lengths 4096,16384 --json gpu.json")
+        {
+            VerbOptions.PositiveIntList("--lengths", [4096, 16384, 65536, 131072], "Sequence lengths."),
+            VerbOptions.PositiveInt("--head-size", 128, "Head size."),
+            VerbOptions.Number("--amplitude", 1.5, "Spread of the random scores (1.5: the 16 heaviest blocks hold ~98% of attention at 16K)."),
+            VerbOptions.NameList("--kernels", ["dense-fp32", "dense-fp32-general", "dense-fp16", "block-sparse", "block-sparse-fp16-scores"], "Kernels to time."),
+            VerbOptions.PositiveInt("--top-k-blocks", 16, "Block-sparse: key blocks kept per query block."),
+            VerbOptions.Text("--json", "FILE", null, "Also writes the results as JSON."),
+        },
+    };
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Sieve.Abstractions;
+using Sieve.Tools.Bench;
+using Sieve.Host.Cli;
+using Sieve.Host.Configuration;
+using Sieve.Host.Operators;
+using Sieve.Tools.Eval;
+using Sieve.Host.Pipelines;
+using Sieve.Host.Plugins;
+
+namespace Sieve.Tools.Cli;
+
+/// <summary><c>sieve eval KIND</c>: embed-fidelity, retrieval, lm (their options: EvalVerb).</summary>
+internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions> options, ConfigPaths paths, PluginCatalog plugins, OperatorBinder operators,
+    IServiceProvider services) : ISieveCommand
+{
+    public Task<int> ExecuteAsync(CancellationToken cancellation)
+    {
+        return commandLine.Kind switch
+        {
+            "embed-fidelity" => Task.FromResult(EmbedFidelity()),
+            "retrieval" => Task.FromResult(Retrieval()),
+            "lm" => Task.FromResult(LanguageModel()),
+            _ => throw new SieveException($"Unknown evaluation '{commandLine.Kind}'. Evaluations: {string.Join(", ", EvalVerb.Kinds)}."),
+        };
+    }
+
+    private int EmbedFidelity()
+    {
+        var settings = options.Value;
+        var job = settings.Jobs.FirstOrDefault(j => string.Equals(j.Pipeline, PipelineCatalog.Embed, StringComparison.OrdinalIgnoreCase))
+            ?? throw new SieveException("sieve eval embed-fidelity needs an embed job in the configuration (its model and input sentences are used).");
+        var report = new EmbedFidelityEvaluation(settings, paths, plugins).Run(job.Model, paths.Resolve(job.Input), commandLine.Value<List<double>>("--densities"),
+            commandLine.Value<int>("--block-size"), commandLine.Value<int>("--texts"));
+        Console.Out.Write(report.Table());
+        Console.Out.WriteLine(report.Json());
+        return ExitCodes.Success;
+    }
+
+    private int Retrieval()
+    {
+        var settings = options.Value;
+        var model = commandLine.Value<string?>("--model") ?? settings.Models.Keys.FirstOrDefault()
+            ?? throw new SieveException("sieve eval retrieval needs a model under Sieve:Models (a BERT-style encoder with its vocab.txt).");
+        var collection = paths.Resolve(commandLine.Value<string>("--collection"));
+        var data = RetrievalDataLoader.Load(collection, commandLine.Value<int?>("--docs") ?? 0, commandLine.Value<int?>("--queries") ?? 0, Console.Error);
+        var headOptions = new Dictionary<string, string>
+        {
+            ["TopK"] = commandLine.Value<int>("--terms").ToString(CultureInfo.InvariantCulture),
+            ["GpuPrecision"] = commandLine.Value<string>("--gpu-precision"),
+        };
+        var report = new RetrievalEvaluation(settings, paths, plugins, services).Run(
+            new RetrievalEvaluationSettings(data, model, commandLine.Value<string>("--head"), headOptions,
+                commandLine.Value<List<int>>("--query-terms")), Console.Error);
+        Console.Out.Write(report.Table());
+        Console.Out.WriteLine(report.Json());
+        return ExitCodes.Success;
+    }
+
+    private int LanguageModel()
+    {
+        var settings = options.Value;
+        var jobIndex = settings.Jobs.FindIndex(j => string.Equals(j.Pipeline, PipelineCatalog.Generate, StringComparison.OrdinalIgnoreCase));
+        var modelName = commandLine.Value<string?>("--model") ?? (jobIndex >= 0 ? settings.Jobs[jobIndex].Model : null)
+            ?? throw new SieveException("sieve eval lm needs a generate job in the configuration or --model NAME (a causal LM under Sieve:Models).");
+        if (!settings.Models.TryGetValue(modelName, out var modelOptions))
+        {
+            throw new SieveException($"--model {modelName} is not under Sieve:Models.");
+        }
+        var choices = operators.Bind(settings);
+        var chosen = jobIndex >= 0 ? choices.ForJob(jobIndex) : choices.Global;
+        var (model, tokenizer) = ConfiguredModels.LoadCausalLm(settings, paths, modelName, chosen, services);
+        using (model)
+        {
+            var folder = Path.GetDirectoryName(paths.Resolve(modelOptions.Path))!;
+            var evaluation = new LmEvaluation(model, tokenizer, new JobOperators(chosen, plugins, services).Create<IKvCache>());
+            var contexts = commandLine.Value<List<int>>("--contexts") is { Count: > 0 } given
+                ? given
+                : new List<int> { 1024, 4096, model.Context }.Where(c => c <= model.Context).Distinct().ToList();
+            if (contexts.FirstOrDefault(c => c < 2 || c > model.Context) is var bad and > 0)
+            {
+                throw new SieveException($"--contexts {bad} is outside 2..{model.Context} (the model's context, Sieve:Models:{modelName}:MaxSequenceLength).");
+            }
+            var perplexity = evaluation.Perplexity(Path.Combine(folder, "eval", "heldout.u16.gz"), contexts, commandLine.Value<int?>("--windows") ?? 0, Console.Error);
+            var lengths = commandLine.Value<List<int>>("--lengths");
+            var passkey = evaluation.Passkey(Path.Combine(folder, "eval", "passkey.jsonl.gz"), commandLine.Value<int?>("--per-cell") ?? 0, lengths, Console.Error);
+            var (claimedPerplexity, claimedPasskey) = LmManifest.Claims(Path.Combine(folder, "manifest.json"), passkey);
+            var report = new LmReport(modelName, model.OperatorSummary, MachineDescription.Describe(), perplexity, passkey, claimedPerplexity, claimedPasskey);
+            Console.Out.Write(report.Table());
+            Console.Out.WriteLine(report.Json());
+        }
+        return ExitCodes.Success;
+    }
+}

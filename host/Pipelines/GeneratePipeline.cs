@@ -9,14 +9,14 @@ namespace Sieve.Host.Pipelines;
 /// <c>{"id", "text", "tokens", "finish_reason"}</c>, prompts of a micro-batch continued together (see
 /// <see cref="BatchGenerator"/>).
 /// </summary>
-internal sealed class GeneratePipeline(CausalLm model, LmTokenizer tokenizer, BatchGenerator generator, GenerationDefaults defaults) : IJobPipeline
+internal sealed class GeneratePipeline(CausalLm model, LmTokenizer tokenizer, BatchGenerator generator, GenerationDefaults defaults, string kvCache) : IJobPipeline
 {
     /// <summary>Records whose prompt and continuation are printed (the first ones by input line).</summary>
     public const int PrintedRecords = 8;
 
     private readonly SortedDictionary<long, string> _printed = [];
 
-    public string OperatorSummary => model.OperatorSummary;
+    public string OperatorSummary => $"{model.OperatorSummary}, {kvCache}";
 
     public string? Epilogue => string.Concat(_printed.Values) + string.Create(CultureInfo.InvariantCulture,
         $"Prefill {generator.Meter.PrefillTokens:N0} tokens at {generator.Meter.PrefillTokensPerSecond:F0} tokens/s; " +

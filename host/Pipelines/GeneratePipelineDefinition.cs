@@ -21,7 +21,8 @@ internal sealed class GeneratePipelineDefinition : IPipelineDefinition
         try
         {
             var generator = new BatchGenerator(model, tokenizer, context.Operators.Create<IKvCache>());
-            return new GeneratePipeline(model, tokenizer, generator, new GenerationDefaults(job.MaxNewTokens, job.Temperature, job.TopP, job.Seed));
+            return new GeneratePipeline(model, tokenizer, generator, new GenerationDefaults(job.MaxNewTokens, job.Temperature, job.TopP, job.Seed),
+                context.Operators.Describe<IKvCache>());
         }
         catch
         {

@@ -8,7 +8,7 @@ namespace Sieve.Host.Onnx.Passes.WeightQuant;
 /// <see cref="IWeightQuantizer"/> made of W at load (W itself leaves the graph). Written against the contract's graph
 /// view only, as a plugin's pass would be. A weight the quantizer refuses keeps its MatMul and is listed as refused.
 /// </summary>
-internal sealed class WeightMatMulPass(IWeightQuantizer quantizer, string implementation) : IGraphPass
+internal sealed class WeightMatMulPass(IWeightQuantizer quantizer, string implementation) : IGraphPass, IDisposable
 {
     public const string OpType = "QuantizedMatMul";
 
@@ -68,5 +68,15 @@ internal sealed class WeightMatMulPass(IWeightQuantizer quantizer, string implem
             graph.Replace([node], [new GraphNode(node.Name, OpType, GraphNode.SieveDomain, [node.Inputs[0]], node.Outputs,
                 new Dictionary<string, NodeAttributeValue> { ["weight"] = NodeAttributeValue.Of(name) })]);
         }
+    }
+
+    /// <summary>Releases the matrices that hold native or device memory (the session that used them is gone by then).</summary>
+    public void Dispose()
+    {
+        foreach (var matrix in _matrices.Values)
+        {
+            (matrix as IDisposable)?.Dispose();
+        }
+        _matrices.Clear();
     }
 }

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Sieve.Abstractions;
 using Sieve.Host.Configuration;
-using Sieve.Host.Device.Cuda;
-using Sieve.Host.Device.Ptx;
+using Sieve.Cuda;
+using Sieve.Cuda.Ptx;
 
 namespace Sieve.Host.Device;
 

@@ -1,6 +1,6 @@
 using Sieve.Abstractions;
 using Sieve.Host.Device;
-using Sieve.Host.Device.Cuda;
+using Sieve.Cuda;
 
 namespace Sieve.Host.Onnx.Bridge;
 

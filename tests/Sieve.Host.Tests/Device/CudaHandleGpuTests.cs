@@ -2,8 +2,8 @@ using System.Runtime.CompilerServices;
 using Sieve.Abstractions;
 using Sieve.Host.Device;
 using Sieve.Host.Onnx.Passes.Attention;
-using Sieve.Host.Device.Cuda;
-using Sieve.Host.Device.Ptx;
+using Sieve.Cuda;
+using Sieve.Cuda.Ptx;
 using Sieve.Kernels.Gpu;
 
 namespace Sieve.Host.Tests.Device;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Sieve.Abstractions;
 using Sieve.Host.Configuration;
 using Sieve.Host.Device;
-using Sieve.Host.Device.Cuda;
+using Sieve.Cuda;
 using Sieve.Tools.Eval;
 using Sieve.Host.Operators;
 using Sieve.Host.Pipelines;

@@ -1,4 +1,4 @@
-using Sieve.Host.Device.Cuda;
+using Sieve.Cuda;
 using Sieve.Host.Tests.Testing;
 
 namespace Sieve.Host.Tests.Device;

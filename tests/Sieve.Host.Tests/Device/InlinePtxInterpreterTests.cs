@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Sieve.Host.Device.Ptx;
+using Sieve.Cuda.Ptx;
 using Sieve.Host.Tests.Testing;
 
 namespace Sieve.Host.Tests.Device;

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using ILGPU;
 using Sieve.Abstractions;
-using Sieve.Host.Device.Ptx;
+using Sieve.Cuda.Ptx;
 
 namespace Sieve.Host.Tests.Device;
 
@@ -27,7 +27,7 @@ public class KernelSignatureTests
     {
     }
 
-    private static Sieve.Host.Device.Ptx.KernelSignature Of(string name) =>
+    private static Sieve.Cuda.Ptx.KernelSignature Of(string name) =>
         KernelSignature.Of(typeof(KernelSignatureTests).GetMethod(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!);
 
     [Fact]

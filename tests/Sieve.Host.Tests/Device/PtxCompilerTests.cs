@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Sieve.Host.Device.Ptx;
+using Sieve.Cuda.Ptx;
 using Sieve.Host.Tests.Testing;
 
 namespace Sieve.Host.Tests.Device;

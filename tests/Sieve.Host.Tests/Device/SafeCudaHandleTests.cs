@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Sieve.Host.Device.Cuda;
+using Sieve.Cuda;
 
 namespace Sieve.Host.Tests.Device;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Sieve.Abstractions;
 using Sieve.Host.Cli;
 using Sieve.Host.Device;
-using Sieve.Host.Device.Cuda;
+using Sieve.Cuda;
 using Sieve.Host.Operators;
 using Sieve.Host.Plugins;
 using Sieve.Kernels;

@@ -1,4 +1,4 @@
-namespace Sieve.Host.Device.Ptx;
+namespace Sieve.Cuda.Ptx;
 
 /// <summary>A kernel compiled to PTX: the module text, its entry's name, and what compiling it cost.</summary>
 /// <param name="Assembly">The PTX module (one entry).</param>

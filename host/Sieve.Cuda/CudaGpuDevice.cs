@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using Sieve.Abstractions;
-using Sieve.Host.Device.Ptx;
+using Sieve.Cuda.Ptx;
 
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>
 /// The host's <see cref="IGpuDevice"/> over one CUDA device: kernels compiled by <see cref="PtxCompiler"/>, loaded and

@@ -1,4 +1,4 @@
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>Two CUDA events around work on one stream: GPU time without host overhead (for benchmarks).</summary>
 internal sealed class CudaTimer : IDisposable

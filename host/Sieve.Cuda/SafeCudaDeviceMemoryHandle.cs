@@ -1,4 +1,4 @@
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>
 /// Device memory from the stream-ordered allocator (<c>cuMemAllocAsync</c>). Disposed, it is freed on the stream it was

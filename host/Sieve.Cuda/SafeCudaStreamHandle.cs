@@ -1,4 +1,4 @@
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>A stream the host created (<c>CUstream</c>), destroyed with <c>cuStreamDestroy</c>. ORT's streams are never held by one.</summary>
 internal sealed class SafeCudaStreamHandle : SafeCudaHandle

@@ -1,6 +1,6 @@
 using Sieve.Abstractions;
 
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>
 /// Device memory from CUDA's stream-ordered allocator: allocated on the stream current at creation and, when disposed,

@@ -1,4 +1,4 @@
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>
 /// The CUDA stream of the operator call in progress on this thread: a custom op on ONNX Runtime's CUDA provider sets

@@ -9,7 +9,7 @@ using ILGPU.Backends.PTX;
 using ILGPU.Runtime;
 using ILGPU.Runtime.Cuda;
 
-namespace Sieve.Host.Device.Ptx;
+namespace Sieve.Cuda.Ptx;
 
 /// <summary>
 /// Compiles explicitly grouped ILGPU kernels (static C# methods) to PTX with ILGPU's PTX backend, which needs no GPU;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>
 /// The primary context of one CUDA device: the context ONNX Runtime's CUDA provider works in, so memory, modules and

@@ -1,4 +1,4 @@
-namespace Sieve.Host.Device.Ptx;
+namespace Sieve.Cuda.Ptx;
 
 /// <summary>One kernel parameter in the launch buffer: where it sits and what it holds.</summary>
 /// <param name="Name">The C# parameter's name, for messages.</param>

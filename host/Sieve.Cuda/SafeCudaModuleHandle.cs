@@ -1,4 +1,4 @@
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>A loaded module (<c>CUmodule</c>), unloaded with <c>cuModuleUnload</c>; its functions die with it.</summary>
 internal sealed class SafeCudaModuleHandle : SafeCudaHandle

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>
 /// The CUDA driver API (<c>libcuda.so.1</c>, shipped with the NVIDIA driver): the one place in the host that calls

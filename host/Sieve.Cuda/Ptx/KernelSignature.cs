@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using ILGPU;
 using Sieve.Abstractions;
 
-namespace Sieve.Host.Device.Ptx;
+namespace Sieve.Cuda.Ptx;
 
 /// <summary>
 /// The parameter layout ILGPU's PTX backend gives an explicitly grouped kernel (NOTES §5, checked against the driver

@@ -1,4 +1,4 @@
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>An event (<c>CUevent</c>), destroyed with <c>cuEventDestroy</c>.</summary>
 internal sealed class SafeCudaEventHandle : SafeCudaHandle

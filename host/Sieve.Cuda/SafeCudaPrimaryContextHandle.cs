@@ -1,4 +1,4 @@
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>One retain of a device's primary context (<c>cuDevicePrimaryCtxRetain</c>), released with <c>cuDevicePrimaryCtxRelease</c>.</summary>
 internal sealed class SafeCudaPrimaryContextHandle : SafeCudaHandle

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using Sieve.Abstractions;
-using Sieve.Host.Device.Ptx;
+using Sieve.Cuda.Ptx;
 
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>
 /// A PTX kernel loaded in the primary context: its own module (ILGPU's fixed shared-memory symbol names would collide

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Sieve.Host.Device.Cuda;
+namespace Sieve.Cuda;
 
 /// <summary>
 /// A CUDA driver object the host owns: released exactly once, by <see cref="SafeHandle.Dispose()"/> or, when that was

@@ -80,11 +80,7 @@ internal sealed class InspectCommand(CommandLine commandLine, IConfiguration con
         var chosen = Selected().FirstOrDefault(c => c.Slot == slot);
         var note = chosen is null ? ", the slot's reference; none selected" : "";
         chosen ??= OperatorBinder.Standalone(binder.Plugins, slot.Name, slot.Reference, new Dictionary<string, string>());
-        var implementation = chosen.CreateUntyped(EmptyServices.Instance);
-        owned.Add(implementation);
-        var context = new GraphPassContext(ExecutionDevice.Cpu.Kind, chosen.Implementation.FullName);
-        var pass = slot.CreatePass(implementation, chosen.Implementation.FullName, context, EmptyServices.Instance);
-        owned.Add(pass);
+        var (pass, context) = chosen.CreatePass(ExecutionDevice.Cpu.Kind, EmptyServices.Instance, owned);
         GraphPassPlan plan;
         try
         {

@@ -76,12 +76,7 @@ internal static class ModelSessionFactory
         List<object> owned, string where)
     {
         ArgumentNullException.ThrowIfNull(chosen);
-        ArgumentNullException.ThrowIfNull(owned);
-        var implementation = chosen.CreateUntyped(services);
-        owned.Add(implementation);
-        var context = new GraphPassContext(device, chosen.Implementation.FullName);
-        var pass = chosen.Slot.CreatePass(implementation, chosen.Implementation.FullName, context, services);
-        owned.Add(pass);
+        var (pass, context) = chosen.CreatePass(device, services, owned);
         GraphPassPlan plan;
         try
         {

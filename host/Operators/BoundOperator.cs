@@ -1,3 +1,4 @@
+using Sieve.Abstractions;
 using Sieve.Host.Slots;
 
 namespace Sieve.Host.Operators;
@@ -19,6 +20,21 @@ internal sealed record BoundOperator(OperatorImplementation Implementation, obje
 
     /// <summary>Creates an instance as the slot's contract type, for code that handles every slot alike (graph passes).</summary>
     public object CreateUntyped(IServiceProvider services) => Implementation.Create(Options, services);
+
+    /// <summary>
+    /// For an in-graph slot: creates the implementation and its graph pass (the implementation's own, else the slot's host
+    /// pass) for one model load on <paramref name="device"/>; both go to <paramref name="owned"/>, disposed with the session.
+    /// </summary>
+    public (IGraphPass Pass, GraphPassContext Context) CreatePass(DeviceKind device, IServiceProvider services, List<object> owned)
+    {
+        ArgumentNullException.ThrowIfNull(owned);
+        var implementation = CreateUntyped(services);
+        owned.Add(implementation);
+        var context = new GraphPassContext(device, Implementation.FullName);
+        var pass = Slot.CreatePass(implementation, Implementation.FullName, context, services);
+        owned.Add(pass);
+        return (pass, context);
+    }
 
     public override string ToString() => Implementation.FullName;
 }

@@ -276,7 +276,8 @@ def main():
     comp = pieces["needle_prefix"] + digits["space"][4] + digits["plain"][8] + digits["plain"][2] + pieces["needle_suffix"]
     assert comp == tok.encode(" The pass key is 482. Remember it."), "passkey pieces do not compose"
 
-    ev = build_passkey_eval(tok, va.tolist(), seed=20240601, lengths=[512, 1024, 2048, 4096, 8192],
+    # 16K and 32K were appended for the long-context model (issue 26): the earlier lengths draw the same items
+    ev = build_passkey_eval(tok, va.tolist(), seed=20240601, lengths=[512, 1024, 2048, 4096, 8192, 16384, 32768],
                             depths=list(range(0, 101, 10)), per_cell=4 if not args.small else 1)
     with lzma.open(os.path.join(args.out, "passkey_eval.json.xz"), "wt") as f:
         json.dump(ev, f)

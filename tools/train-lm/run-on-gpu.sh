@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # What the lead runs on the GPU machine (repository root is the working directory):
-#   bash tools/train-lm/run-on-gpu.sh DATA_DIR MINUTES OUT_DIR [--resume] [--total-minutes N] [--ctx N] [--no-compile] [train.py flags...]
+#   bash tools/train-lm/run-on-gpu.sh DATA_DIR MINUTES OUT_DIR [--resume] [--total-minutes N] [--ctx N] [--no-compile]
+#        [--eval-contexts "4096 16384 32768"] [--eval-max-length 32768] [train.py flags...]
 # Trains for MINUTES (checkpoints in $CKPT, default /tmp/sieve-lm-ckpt, which survives between back-to-back
 # calls), then evaluates the selected checkpoint (select.pt, else best.pt), exports + verifies the ONNX model and copies to OUT_DIR:
 # checkpoint-fp16.pt, model.onnx, manifest.json, eval.json, train.log, vocab.json, merges.txt, tokenizer_config.json (8 files).
 # MINUTES=0 skips training (re-export/eval of the existing checkpoint).
 set -euo pipefail
 DATA=$1; MIN=$2; OUTDIR=$3; shift 3
-RESUME=""; TOTAL=$MIN; CTX=4096; COMPILE="--compile"; EXTRA=()
+RESUME=""; TOTAL=$MIN; CTX=4096; COMPILE="--compile"; EXTRA=(); EVAL_CONTEXTS="1024 4096"; EVAL_MAX=8192
 while [ $# -gt 0 ]; do
   case $1 in
     --resume) RESUME="--resume";;
     --total-minutes) TOTAL=$2; shift;;
     --ctx) CTX=$2; shift;;
     --no-compile) COMPILE="";;
+    --eval-contexts) EVAL_CONTEXTS=$2; shift;;
+    --eval-max-length) EVAL_MAX=$2; shift;;
     *) EXTRA+=("$1");;
   esac; shift
 done
@@ -41,7 +44,7 @@ fi
 # val loss, see train.py); best.pt (lowest val loss) if there is no select.pt (older runs)
 SEL="$CKPT/select.pt"; [ -f "$SEL" ] || SEL="$CKPT/best.pt"
 echo "exporting $SEL"
-python3 "$HERE/eval.py" --ckpt "$SEL" --data "$DATA" --out "$MODEL/eval.json"
+python3 "$HERE/eval.py" --ckpt "$SEL" --data "$DATA" --out "$MODEL/eval.json" --contexts $EVAL_CONTEXTS --max-length "$EVAL_MAX"
 cp "$CKPT/train.log" "$MODEL/train.log"
 python3 "$HERE/export.py" --ckpt "$SEL" --data "$DATA" --out "$MODEL" --eval-json "$MODEL/eval.json"
 # the selected weights in fp16 (what the ONNX file holds), so the model can be re-exported off the GPU machine

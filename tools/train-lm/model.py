@@ -11,6 +11,7 @@ from dataclasses import dataclass, asdict
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from sparse_attention import block_sparse_attention  # noqa: E402  (same folder: the scripts put it on sys.path)
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Block(nn.Module):
         self.w_up = nn.Linear(c.d_model, c.ffn_hidden, bias=False)
         self.w_down = nn.Linear(c.ffn_hidden, c.d_model, bias=False)
         self.drop = nn.Dropout(c.dropout)
+        self.sparse = None   # block_sparse_attention's keyword arguments while sparse-aware training is on
 
     def qkv(self, x, cos, sin):
         B, T, _ = x.shape
@@ -98,7 +100,10 @@ class Block(nn.Module):
         g = self.c.n_head // self.c.n_kv_head
         k = k.repeat_interleave(g, dim=1)   # query head h uses kv head h // g (same as the ONNX grouping)
         v = v.repeat_interleave(g, dim=1)
-        if hasattr(F, "scaled_dot_product_attention"):   # torch >= 2.0: flash / efficient kernels
+        if self.sparse is not None and T >= self.sparse.get("dense_below", 0):
+            # sparse-aware training (issue 26): the runtime's block selection, attention over the chosen blocks
+            y = block_sparse_attention(q, k[:, ::g], v[:, ::g], 1.0 / math.sqrt(self.c.head_dim), **self.sparse)
+        elif hasattr(F, "scaled_dot_product_attention"):   # torch >= 2.0: flash / efficient kernels
             y = F.scaled_dot_product_attention(q, k, v, is_causal=True,
                                                dropout_p=self.c.attention_dropout if self.training else 0.0)
         else:                                            # Debian torch 1.13 (local CPU tests)

@@ -166,6 +166,15 @@ def main():
     ap.add_argument("--ctx-stages", default="512:0.35",
                     help="context curriculum 'CTX:UNTIL_FRAC,...' over the schedule's training time; --ctx after the "
                          "last stage ('' = --ctx throughout)")
+    ap.add_argument("--sparse-from", type=float, default=None,
+                    help="sparse-aware stage: from this fraction of the schedule on, attention above --sparse-dense-below "
+                         "keys is the runtime's block-sparse attention (sparse_attention.py); none by default")
+    ap.add_argument("--sparse-top-k", type=int, default=16, help="key blocks per query block, forced ones counted")
+    ap.add_argument("--sparse-block", type=int, default=64)
+    ap.add_argument("--sparse-window", type=int, default=1)
+    ap.add_argument("--sparse-kernel", type=int, default=128, help="compressed-key window")
+    ap.add_argument("--sparse-stride", type=int, default=64, help="compressed-key stride")
+    ap.add_argument("--sparse-dense-below", type=int, default=2048)
     a = ap.parse_args()
     total_s = 60 * (a.total_minutes or a.minutes)
     t_start = time.time()
@@ -433,6 +442,13 @@ def main():
         frac = train_s / total_s
         if single_call:                   # also follow the wall clock: evals/compile time would cut the cosine short
             frac = max(frac, (time.time() - t_start) / budget)
+        sparse_on = a.sparse_from is not None and frac >= a.sparse_from
+        if sparse_on != (model.blocks[0].sparse is not None):
+            settings = dict(top_k=a.sparse_top_k, block=a.sparse_block, window=a.sparse_window, kernel=a.sparse_kernel,
+                            stride=a.sparse_stride, dense_below=a.sparse_dense_below) if sparse_on else None
+            for b in model.blocks:
+                b.sparse = settings
+            say(f"step {step}: sparse-aware attention {settings}")
         if ctx_at(frac) != ctx or step == 0:
             ctx = ctx_at(frac)
             say(f"step {step}: context {ctx} ({max(1, a.batch_tokens // ctx)} rows a batch)")

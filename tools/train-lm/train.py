@@ -172,8 +172,10 @@ def main():
     ap.add_argument("--sparse-top-k", type=int, default=16, help="key blocks per query block, forced ones counted")
     ap.add_argument("--sparse-block", type=int, default=64)
     ap.add_argument("--sparse-window", type=int, default=1)
-    ap.add_argument("--sparse-kernel", type=int, default=128, help="compressed-key window")
-    ap.add_argument("--sparse-stride", type=int, default=64, help="compressed-key stride")
+    ap.add_argument("--sparse-kernel", type=int, default=32, help="fine compressed-key window (runtime: CompressionKernel)")
+    ap.add_argument("--sparse-stride", type=int, default=16, help="fine compressed-key stride (CompressionStride)")
+    ap.add_argument("--sparse-normalizer-kernel", type=int, default=128, help="coarse keys of the normaliser (NormalizerKernel)")
+    ap.add_argument("--sparse-normalizer-stride", type=int, default=64, help="(NormalizerStride)")
     ap.add_argument("--sparse-dense-below", type=int, default=2048)
     a = ap.parse_args()
     total_s = 60 * (a.total_minutes or a.minutes)
@@ -445,7 +447,8 @@ def main():
         sparse_on = a.sparse_from is not None and frac >= a.sparse_from
         if sparse_on != (model.blocks[0].sparse is not None):
             settings = dict(top_k=a.sparse_top_k, block=a.sparse_block, window=a.sparse_window, kernel=a.sparse_kernel,
-                            stride=a.sparse_stride, dense_below=a.sparse_dense_below) if sparse_on else None
+                            stride=a.sparse_stride, normalizer_kernel=a.sparse_normalizer_kernel,
+                            normalizer_stride=a.sparse_normalizer_stride, dense_below=a.sparse_dense_below) if sparse_on else None
             for b in model.blocks:
                 b.sparse = settings
             say(f"step {step}: sparse-aware attention {settings}")

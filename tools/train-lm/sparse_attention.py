@@ -215,5 +215,50 @@ def _selftest():
     print("per-query selection equals the loop reference at", (B, Hq, Hkv, T, D), kw)
 
 
+def emit_case(seed, batch, query_heads, kv_heads, length, head_size, **selection):
+    """One parity case as JSON on stdout (what the C# test compares the runtime with): float32 q/k/v in base64
+    ([B,H,T,D] row-major), the chosen blocks per (batch, kv head, query) and the attention output of the sparse path."""
+    import base64
+    import json
+    import numpy as np
+    g = torch.Generator().manual_seed(seed)
+    q = torch.randn(batch, query_heads, length, head_size, generator=g)
+    k = torch.randn(batch, kv_heads, length, head_size, generator=g)
+    v = torch.randn(batch, kv_heads, length, head_size, generator=g)
+    scale = 1 / math.sqrt(head_size)
+    chosen = select_blocks(q, k, scale, **selection)
+    out = block_sparse_attention(q, k, v, scale, dense_below=0, use_flex=False, **selection)
+
+    def b64(t):
+        return base64.b64encode(np.ascontiguousarray(t.detach().numpy(), dtype="<f4").tobytes()).decode()
+    blocks = [[[[int(x) for x in chosen[b, h, t].nonzero().flatten()] for t in range(length)] for h in range(kv_heads)]
+              for b in range(batch)]
+    print(json.dumps({"batch": batch, "query_heads": query_heads, "kv_heads": kv_heads, "length": length,
+                      "head_size": head_size, "scale": scale, "selection": selection, "q": b64(q), "k": b64(k),
+                      "v": b64(v), "chosen_blocks": blocks, "output": b64(out)}))
+
+
 if __name__ == "__main__":
-    _selftest()
+    import argparse
+    ap = argparse.ArgumentParser(description="self-test (no arguments), or --emit-case: one parity case as JSON")
+    ap.add_argument("--emit-case", action="store_true")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--batch", type=int, default=1)
+    ap.add_argument("--query-heads", type=int, default=6)
+    ap.add_argument("--kv-heads", type=int, default=2)
+    ap.add_argument("--length", type=int, default=193)
+    ap.add_argument("--head-size", type=int, default=24)
+    ap.add_argument("--block", type=int, default=16)
+    ap.add_argument("--top-k", type=int, default=5)
+    ap.add_argument("--window", type=int, default=1)
+    ap.add_argument("--kernel", type=int, default=8)
+    ap.add_argument("--stride", type=int, default=4)
+    ap.add_argument("--normalizer-kernel", type=int, default=32)
+    ap.add_argument("--normalizer-stride", type=int, default=16)
+    a = ap.parse_args()
+    if a.emit_case:
+        emit_case(a.seed, a.batch, a.query_heads, a.kv_heads, a.length, a.head_size, block=a.block, top_k=a.top_k,
+                  window=a.window, keep_first=True, kernel=a.kernel, stride=a.stride,
+                  normalizer_kernel=a.normalizer_kernel, normalizer_stride=a.normalizer_stride)
+    else:
+        _selftest()

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Sieve.Host.Jobs;
 using ParsedCommand = System.CommandLine.Parsing.CommandResult;
 
 namespace Sieve.Host.Cli;

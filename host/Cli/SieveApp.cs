@@ -132,8 +132,12 @@ internal static class SieveApp
         builder.Services.AddSingleton<IValidateOptions<SieveOptions>, OperatorSelectionValidator>();
         builder.Services.AddSingleton<CommandResult>();
         // The device is resolved on first use (a model load), so that `plugins` and `inspect` never touch a GPU.
-        builder.Services.AddSingleton(services => ExecutionDevice.Resolve(services.GetRequiredService<IOptions<SieveOptions>>().Value,
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("Sieve.Device")));
+        builder.Services.AddSingleton(services =>
+        {
+            var sieve = services.GetRequiredService<IOptions<SieveOptions>>().Value;
+            return ExecutionDevice.Resolve(sieve.Device, sieve.CudaDevice, sieve.FallBackToCpu,
+                services.GetRequiredService<ILoggerFactory>().CreateLogger("Sieve.Device"));
+        });
         builder.Services.AddSingleton<IGpuDevice>(services => services.GetRequiredService<ExecutionDevice>().Gpu!);
         if (commandLine.Verb is SieveCommands.Bench or SieveCommands.Eval)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using Sieve.Host.Jobs;
 
 namespace Sieve.Host.Cli;
 

@@ -1,4 +1,5 @@
 using Sieve.Host.Cli;
+using Sieve.Host.Jobs;
 
 namespace Sieve.Host.Tests;
 

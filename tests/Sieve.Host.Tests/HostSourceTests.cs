@@ -10,8 +10,8 @@ public partial class HostSourceTests
     public void HostSources_MentionAttentionOnlyInItsPassAndDescriptor()
     {
         var host = Path.Combine(TestPaths.RepoRoot, "host");
-        var pass = Path.Combine(host, "Onnx", "Passes", "Attention") + Path.DirectorySeparatorChar;
-        var descriptor = Path.Combine(host, "Slots", "AttentionSlot.cs");
+        var pass = Path.Combine(host, "Sieve.Onnx", "Onnx", "Passes", "Attention") + Path.DirectorySeparatorChar;
+        var descriptor = Path.Combine(host, "Sieve.Onnx", "Slots", "AttentionSlot.cs");
         var offenders = Directory.EnumerateFiles(host, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))

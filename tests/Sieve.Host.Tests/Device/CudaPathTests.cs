@@ -58,7 +58,7 @@ public sealed class CudaPathTests
     public void Embed_DenseAttentionOnCuda_EqualsOrtCudasOwnGraph()
     {
         SkipWithoutGpu();
-        using var cuda = ExecutionDevice.Resolve(Options("cuda"), NullLogger.Instance);
+        using var cuda = ExecutionDevice.Resolve("cuda", 0, fallBackToCpu: false, NullLogger.Instance);
         var texts = FidelitySet.Create(Path.Combine(TestPaths.SamplesDir, "sentences.jsonl"), 24, 1, 12);
         var reference = Embed(cuda, null, texts);
         var dense = Embed(cuda, "dense", texts);

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Sieve.Abstractions;
-using Sieve.Host.Configuration;
 using Sieve.Cuda;
 using Sieve.Cuda.Ptx;
 
@@ -35,22 +34,23 @@ internal sealed partial class ExecutionDevice : IDisposable
     /// <summary>E.g. <c>cuda:0 (NVIDIA H100 80GB HBM3, sm_90, driver CUDA 13.0)</c>.</summary>
     public string Description { get; }
 
-    /// <summary>Resolves <c>Sieve:Device</c>.</summary>
+    /// <summary>Resolves <c>Sieve:Device</c> (<paramref name="device"/>: <c>cpu</c> or <c>cuda</c>).</summary>
+    /// <param name="cudaDevice"><c>Sieve:CudaDevice</c>: which GPU.</param>
+    /// <param name="fallBackToCpu"><c>Sieve:FallBackToCpu</c>: run on the CPU, and say so, where no GPU is usable.</param>
     /// <exception cref="SieveException">CUDA was asked for, is not usable, and fallback is off.</exception>
-    public static ExecutionDevice Resolve(SieveOptions options, ILogger logger)
+    public static ExecutionDevice Resolve(string device, int cudaDevice, bool fallBackToCpu, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        if (!string.Equals(options.Device, "cuda", StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(device, "cuda", StringComparison.OrdinalIgnoreCase))
         {
             return Cpu;
         }
-        var problem = CudaProblem(options.CudaDevice, out var gpu);
+        var problem = CudaProblem(cudaDevice, out var gpu);
         if (problem is null)
         {
             return new ExecutionDevice(DeviceKind.Cuda, gpu,
-                $"cuda:{options.CudaDevice} ({gpu!.Name}, sm_{gpu.ComputeCapability}, driver CUDA {gpu.DriverVersion})");
+                $"cuda:{cudaDevice} ({gpu!.Name}, sm_{gpu.ComputeCapability}, driver CUDA {gpu.DriverVersion})");
         }
-        if (!options.FallBackToCpu)
+        if (!fallBackToCpu)
         {
             throw new SieveException($"Sieve:Device is cuda, but {problem}. Run on a machine with an NVIDIA GPU and driver, set Sieve:Device to cpu, " +
                 "or set Sieve:FallBackToCpu to true to run on the CPU when no GPU is usable.");

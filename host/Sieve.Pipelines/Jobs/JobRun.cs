@@ -1,4 +1,3 @@
-using Sieve.Host.Cli;
 
 namespace Sieve.Host.Jobs;
 

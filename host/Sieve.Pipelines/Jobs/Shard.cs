@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Sieve.Host.Cli;
+namespace Sieve.Host.Jobs;
 
 /// <summary>
 /// Which part of a job this process takes: record k belongs to shard <c>k mod Count</c>. Shards write to separate

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Sieve.Host.Cli;
 using Sieve.Host.Pipelines;
 
 namespace Sieve.Host.Jobs;

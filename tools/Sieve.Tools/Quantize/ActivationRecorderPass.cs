@@ -41,11 +41,12 @@ internal sealed class ActivationRecorderPass : IGraphPass
         foreach (var match in plan.Matches)
         {
             var node = match.Nodes[0];
+            var weight = QuantizableWeights.WeightOf(graph, node)!.Name;
             var recorded = $"{node.Inputs[0]}/recorded/{node.Name}";
             graph.Replace([node],
             [
                 new GraphNode(node.Name + "/record", OpType, GraphNode.SieveDomain, [node.Inputs[0]], [recorded],
-                    new Dictionary<string, NodeAttributeValue> { ["weight"] = NodeAttributeValue.Of(node.Inputs[1]) }),
+                    new Dictionary<string, NodeAttributeValue> { ["weight"] = NodeAttributeValue.Of(weight) }),
                 node with { Inputs = [recorded, .. node.Inputs.Skip(1)] },
             ]);
         }

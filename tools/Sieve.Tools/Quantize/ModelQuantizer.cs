@@ -35,7 +35,7 @@ internal static class ModelQuantizer
         var nodes = graph.Nodes.Select(n => (Node: n, Weight: QuantizableWeights.WeightOf(graph, n))).Where(p => p.Weight is not null).ToList();
         if (nodes.Count == 0)
         {
-            throw new SieveException($"Model {request.ModelPath} has no MatMul or Gemm with a constant float32 weight matrix (an initializer): nothing to quantize.");
+            throw new SieveException($"Model {request.ModelPath} has no MatMul or Gemm with a constant float weight matrix (an initializer, float32 or a Cast of float16): nothing to quantize.");
         }
         var squeeze = request.Method == "squeeze";
         var (sensitivity, calibrationTokens) = Sensitivities(request, squeeze, log);
@@ -110,7 +110,12 @@ internal static class ModelQuantizer
                 }
                 replacement.Add(new GraphNode(node.Name + "/bias", "Add", "", [product, bias], [node.Outputs[0]], new Dictionary<string, NodeAttributeValue>()));
             }
+            var cast = QuantizableWeights.CastOf(graph, node.Inputs[1]);
             graph.Replace([node], replacement);
+            if (cast is not null && graph.Consumers(cast.Outputs[0]).Count == 0 && !graph.IsGraphOutput(cast.Outputs[0]))
+            {
+                graph.Replace([cast], []);
+            }
         }
         graph.Complete();
 
@@ -229,7 +234,10 @@ internal static class ModelQuantizer
     private static void SetFloats(TensorProto tensor, float[] values)
     {
         tensor.FloatData.Clear();
-        tensor.RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
+        tensor.Int32Data.Clear();
+        tensor.RawData = tensor.DataType == (int)TensorProto.Types.DataType.Float16
+            ? ByteString.CopyFrom(MemoryMarshal.AsBytes(Array.ConvertAll(values, v => (Half)v).AsSpan()))
+            : ByteString.CopyFrom(MemoryMarshal.AsBytes(values.AsSpan()));
     }
 
     /// <summary>Copies the source folder's other files (tokenizer, manifests, eval data) so that the output is a drop-in model folder.</summary>

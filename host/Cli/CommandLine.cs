@@ -115,7 +115,7 @@ internal sealed class CommandLine
             }
             else if (!args[i].StartsWith('-'))
             {
-                return args[i] is SieveCommands.Bench or SieveCommands.Eval or SieveCommands.Help;
+                return SieveCommands.IsToolVerb(args[i]) || args[i] is SieveCommands.Help;
             }
         }
         return args.Any(a => a is "--help" or "-h" or "-?");

@@ -139,7 +139,7 @@ internal static class SieveApp
                 services.GetRequiredService<ILoggerFactory>().CreateLogger("Sieve.Device"));
         });
         builder.Services.AddSingleton<IGpuDevice>(services => services.GetRequiredService<ExecutionDevice>().Gpu!);
-        if (commandLine.Verb is SieveCommands.Bench or SieveCommands.Eval)
+        if (SieveCommands.IsToolVerb(commandLine.Verb))
         {
             // Parsing loaded the tools (or refused the verb where they are absent).
             (SieveTools.Loaded ?? throw new SieveException(SieveTools.NotInstalled(commandLine.Verb))).AddCommand(builder.Services, commandLine);

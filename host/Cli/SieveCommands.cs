@@ -11,9 +11,12 @@ namespace Sieve.Host.Cli;
 /// </summary>
 internal static class SieveCommands
 {
-    public const string Run = "run", Plugins = "plugins", Inspect = "inspect", Bench = "bench", Eval = "eval", Help = "help";
+    public const string Run = "run", Plugins = "plugins", Inspect = "inspect", Bench = "bench", Eval = "eval", Quantize = "quantize", Help = "help";
 
-    public static readonly IReadOnlyList<string> Verbs = [Run, Plugins, Inspect, Bench, Eval, Help];
+    public static readonly IReadOnlyList<string> Verbs = [Run, Plugins, Inspect, Bench, Eval, Quantize, Help];
+
+    /// <summary>Whether <paramref name="verb"/> comes from the tools assembly (<c>bench</c>, <c>eval</c>, <c>quantize</c>).</summary>
+    public static bool IsToolVerb(string? verb) => verb is Bench or Eval or Quantize;
 
     /// <summary>The whole command tree; a fresh one per call (System.CommandLine symbols hold their parent).</summary>
     /// <param name="tools">The verbs of the tools assembly; null: <c>bench</c> and <c>eval</c> stand in as <see cref="MissingToolsVerb"/>s.</param>
@@ -28,7 +31,7 @@ internal static class SieveCommands
             PluginsVerb(),
             InspectVerb(),
         };
-        foreach (var verb in tools?.CreateVerbs() ?? [new MissingToolsVerb(Bench, "Benchmarks"), new MissingToolsVerb(Eval, "Quality evaluations")])
+        foreach (var verb in tools?.CreateVerbs() ?? [new MissingToolsVerb(Bench, "Benchmarks"), new MissingToolsVerb(Eval, "Quality evaluations"), new MissingToolsVerb(Quantize, "Weight quantization")])
         {
             root.Add(verb);
         }

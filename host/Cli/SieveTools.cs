@@ -26,11 +26,18 @@ internal static class SieveTools
         + $"(looked for {Path}). Publish with them (dotnet publish host -p:SieveTools=true, the default) or run a development "
         + "build (dotnet build Runtime.sln, then host/bin/<Configuration>/net10.0/sieve).";
 
+    /// <summary>The tools assembly, or an assembly it brings along (e.g. the quantization plugin `sieve quantize` uses), in tools/.</summary>
+    private static string? ToolsFile(string? name)
+    {
+        var file = System.IO.Path.Combine(AppContext.BaseDirectory, "tools", name + ".dll");
+        return name is not null && (name == AssemblyName || name.StartsWith("Sieve.Plugins.", StringComparison.Ordinal)) && File.Exists(file) ? file : null;
+    }
+
     private static ISieveTools? Load()
     {
         // A test process references the assembly (its deps list it); sieve itself finds it in tools/.
         AssemblyLoadContext.Default.Resolving += (context, name) =>
-            name.Name == AssemblyName && File.Exists(Path) ? context.LoadFromAssemblyPath(Path) : null;
+            ToolsFile(name.Name) is { } file ? context.LoadFromAssemblyPath(file) : null;
         Assembly assembly;
         try
         {

@@ -29,9 +29,16 @@ internal sealed class BenchCommand(
             "lexical-head" => Task.FromResult(new LexicalHeadBenchmark(commandLine, plugins, services).Run(Console.Out, cancellation)),
             "generate" => RunGenerate(cancellation),
             "gpu-attention" => RunGpuAttention(cancellation),
+            "quantized-matmul" => RunQuantizedMatMul(cancellation),
             "embed" => Task.FromResult(new EmbedBenchmark(commandLine, options.Value, paths, operators, loggers.CreateLogger("Sieve.Bench"), services).Run(cancellation)),
             _ => throw new SieveException($"Unknown benchmark '{commandLine.Kind}'. Benchmarks: {string.Join(", ", BenchVerb.Kinds)}."),
         };
+    }
+
+    private Task<int> RunQuantizedMatMul(CancellationToken cancellation)
+    {
+        new QuantizedMatMulBenchmark(commandLine, services.GetRequiredService<ExecutionDevice>()).Run(Console.Out, cancellation);
+        return Task.FromResult(ExitCodes.Success);
     }
 
     private Task<int> RunGpuAttention(CancellationToken cancellation)

@@ -6,7 +6,7 @@ namespace Sieve.Tools.Cli;
 /// <summary><c>sieve bench KIND</c>: each benchmark and the options it reads.</summary>
 internal static class BenchVerb
 {
-    public static readonly IReadOnlyList<string> Kinds = ["embed", "attention", "lexical-head", "generate", "gpu-attention"];
+    public static readonly IReadOnlyList<string> Kinds = ["embed", "attention", "lexical-head", "generate", "gpu-attention", "quantized-matmul"];
 
     public static SieveVerb Create() => new(SieveCommands.Bench, "Benchmarks, each against its baseline in the same process.",
         "sieve bench embed --records 2048 --repeat 9", "sieve bench attention --kernels-only --lengths 512,2048")
@@ -48,6 +48,15 @@ internal static class BenchVerb
             VerbOptions.PositiveInt("--repeat", 2, "Timed repeats (the median is reported)."),
             VerbOptions.PositiveIntList("--batches", [1, 8, 32], "Batch sizes."),
             VerbOptions.NameList("--attention", ["model", "dense", "block-sparse"], "Attentions: model (the graph's own) or an attention implementation."),
+        },
+        new SieveVerb("quantized-matmul", "Dense-and-sparse 3/4-bit MatMul vs ONNX Runtime's MatMul (cuBLAS on CUDA) at LLaMA-7B shapes, with bandwidth.",
+            "sieve bench quantized-matmul --set Sieve:Device=cuda", "sieve bench quantized-matmul --shapes 1024x1024 --batches 1,16 --calls 20")
+        {
+            VerbOptions.NameList("--shapes", ["4096x4096", "4096x11008", "11008x4096"], "Weight shapes KxN (X [m, K] · W [K, N])."),
+            VerbOptions.PositiveIntList("--batches", [1, 4, 16], "Rows of X (m)."),
+            VerbOptions.PositiveIntList("--bits", [4, 3], "Bits of our kernel."),
+            VerbOptions.PositiveInt("--calls", 200, "Back-to-back calls per timing."),
+            VerbOptions.Number("--rotate-mb", 128, "Operand copies cycled through per timing, in MiB (over 2× the L2: 50 MB H100, 60 MB H200)."),
         },
         new SieveVerb("gpu-attention", "GPU attention kernels at long contexts (needs --set Sieve:Device=cuda).",
             "sieve bench gpu-attention --set Sieve:Device=cuda --lengths 4096,16384 --json gpu.json")

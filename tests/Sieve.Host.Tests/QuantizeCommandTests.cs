@@ -95,9 +95,12 @@ public sealed class QuantizeCommandTests : IClassFixture<QuantizeCommandTests.Qu
     }
 
     [Fact]
-    public void Quantized_WithoutThePlugin_FailsToLoad()
+    public void Quantized_WithoutThePlugin_SaysWhichOperatorIsMissing()
     {
-        Assert.ThrowsAny<Exception>(() => Embed(_quantized.ModelPath, []));
+        var error = Assert.Throws<SieveException>(() => Embed(_quantized.ModelPath, []));
+
+        Assert.Contains($"Model file {_quantized.ModelPath}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("uses Sieve's operator ai.sieve::DenseSparseMatMul, which no chosen operator provides", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

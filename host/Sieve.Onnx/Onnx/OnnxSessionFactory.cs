@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using Microsoft.ML.OnnxRuntime;
+using Sieve.Abstractions;
 using Sieve.Host.Device;
 
 namespace Sieve.Host.Onnx;
@@ -54,9 +56,22 @@ internal static class OnnxSessionFactory
         {
             return create(options);
         }
+        catch (OnnxRuntimeException error) when (SieveOperatorIn(error.Message) is { } op)
+        {
+            throw new SieveException($"Model file {path} ({setting}) uses Sieve's operator {GraphNode.SieveDomain}::{op}, which no chosen " +
+                "operator provides: the model was written by a Sieve tool (e.g. sieve quantize; its manifest in the model's folder names " +
+                "the implementation), so choose that implementation under Sieve:Operators (sieve plugins lists them).", error);
+        }
         catch (OnnxRuntimeException error)
         {
             throw new SieveException($"Model file {path} ({setting}) could not be loaded by ONNX Runtime: {error.Message}", error);
         }
+    }
+
+    /// <summary>The Sieve operator ONNX Runtime did not know, from its load error (e.g. "ai.sieve:DenseSparseMatMul(-1) is not a registered function/op").</summary>
+    private static string? SieveOperatorIn(string message)
+    {
+        var match = Regex.Match(message, Regex.Escape(GraphNode.SieveDomain) + @":(\w+)");
+        return match.Success ? match.Groups[1].Value : null;
     }
 }

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Quantizes models/sieve-lm (SqueezeLLM dense-and-sparse 4/3-bit with and without the sparse part, RTN g128 4/3-bit)
-# and measures held-out perplexity of each with `sieve eval lm`, on the CPU. Usage: eval-sieve-lm.sh SIEVE_DIR WORK_DIR [WINDOWS]
+# and measures held-out perplexity of each with `sieve eval lm`, on the CPU. Usage: eval-sieve-lm.sh SIEVE_DIR WORK_DIR [WINDOWS [FISHER]]
+# FISHER: a Fisher-diagonal file (tools/train-lm/fisher.py) adds SqueezeLLM with that sensitivity at 4 and 3 bits.
 set -euo pipefail
-sieve_dir=$1 work=$2 windows=${3:-24}
+sieve_dir=$1 work=$2 windows=${3:-24} fisher=${4:-}
 mkdir -p "$work"
 cd "$sieve_dir"
 # Calibration text: Genesis 1-20 of the WEB (training data of sieve-lm; none of it is in the held-out stream).
 diatheke -b engWEB2015eb -f plaintext -k "Genesis 1-20" | sed 's/<[^>]*>//g; s/^Genesis [0-9]*:[0-9]*: //' | grep -v "^(engWEB" | grep -v '^\s*$' > "$work/calibration.txt"
 variants=("squeeze4:--bits 4" "squeeze4-dense:--bits 4 --outliers 0 --sensitive 0" "rtn4:--bits 4 --method rtn"
           "squeeze3:--bits 3" "squeeze3-dense:--bits 3 --outliers 0 --sensitive 0" "rtn3:--bits 3 --method rtn")
+[ -z "$fisher" ] || variants+=("fisher4:--bits 4 --sensitivity $fisher" "fisher3:--bits 3 --sensitivity $fisher")
 for v in "${variants[@]}"; do
   name=${v%%:*} flags=${v#*:}
   # shellcheck disable=SC2086

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ./build.sh test      prepares what the tests need on a Debian machine, then runs every test (the README's command)
-# ./build.sh prereqs   only prepares: ICU, the SWORD packages, python3-numpy (apt, as root or through sudo) and
+# ./build.sh prereqs   only prepares: ICU, the SWORD packages, python3-numpy, python3-torch (apt, as root or through sudo) and
 #                      Debian's ptxas unpacked into .tools/ (no root needed). Each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -23,6 +23,8 @@ missing_packages() {
   command -v diatheke >/dev/null || echo diatheke
   # The tensor-core kernels' PTX runs in tools/ptx-gen's interpreter (InlinePtxInterpreterTests), which needs numpy.
   /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || echo python3-numpy
+  # The training script's block-sparse attention is compared with the runtime's (TrainingSelectionParityTests).
+  /usr/bin/python3 -c 'import torch' >/dev/null 2>&1 || echo python3-torch
 }
 
 # GPU kernels are assembled offline by the tests (PtxCompilerTests) with ptxas from Debian's non-free

@@ -62,7 +62,7 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
             }
             if (BlockSparseDiagnostics.DensityEnabled || measure)
             {
-                total.Publish(options.Selection);
+                total.Publish(options.Selection, dims.QueryLength == 1 ? "decode" : "prefill");
             }
         }
         finally

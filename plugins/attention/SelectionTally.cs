@@ -27,15 +27,17 @@ internal sealed class SelectionTally
         }
     }
 
-    public void Publish(string selection)
+    /// <param name="phase"><c>prefill</c> (several queries per call) or <c>decode</c> (one).</param>
+    public void Publish(string selection, string phase)
     {
         var tag = new KeyValuePair<string, object?>("selection", selection);
-        BlockSparseDiagnostics.VisibleBlocks.Add(Visible, tag);
-        BlockSparseDiagnostics.ChosenBlocks.Add(Chosen, tag);
-        BlockSparseDiagnostics.Selections.Add(Selections, tag);
-        BlockSparseDiagnostics.Recall.Add(Recall, tag);
-        BlockSparseDiagnostics.RecallSamples.Add(RecallSamples, tag);
-        BlockSparseDiagnostics.MassKept.Add(MassKept, tag);
-        BlockSparseDiagnostics.MassBest.Add(MassBest, tag);
+        var phaseTag = new KeyValuePair<string, object?>("phase", phase);
+        BlockSparseDiagnostics.VisibleBlocks.Add(Visible, tag, phaseTag);
+        BlockSparseDiagnostics.ChosenBlocks.Add(Chosen, tag, phaseTag);
+        BlockSparseDiagnostics.Selections.Add(Selections, tag, phaseTag);
+        BlockSparseDiagnostics.Recall.Add(Recall, tag, phaseTag);
+        BlockSparseDiagnostics.RecallSamples.Add(RecallSamples, tag, phaseTag);
+        BlockSparseDiagnostics.MassKept.Add(MassKept, tag, phaseTag);
+        BlockSparseDiagnostics.MassBest.Add(MassBest, tag, phaseTag);
     }
 }

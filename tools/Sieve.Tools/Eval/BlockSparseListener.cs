@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Sieve.Tools.Eval;
+
+/// <summary>
+/// Listens to <c>attention/block-sparse</c>'s diagnostic counters (meter <see cref="MeterName"/>, documented in
+/// docs/block-sparse-attention.md; the tools never reference the plugin, so the names are its published contract).
+/// While this listens the plugin also runs the dense oracle beside its selection to measure recall. Thread-safe.
+/// </summary>
+internal sealed class BlockSparseListener : IDisposable
+{
+    public const string MeterName = "Sieve.Plugins.Attention.BlockSparse";
+
+    private readonly ConcurrentDictionary<string, double> _sums = new(StringComparer.Ordinal);
+    private readonly MeterListener _listener = new();
+
+    public BlockSparseListener()
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == MeterName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(instrument.Name, Phase(tags), value));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument.Name, Phase(tags), value));
+        _listener.Start();
+    }
+
+    private static string Phase(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "phase" && tag.Value is string phase)
+            {
+                return phase;
+            }
+        }
+        return "";
+    }
+
+    private void Add(string name, string phase, double value)
+    {
+        _sums.AddOrUpdate(name, value, (_, sum) => sum + value);
+        _sums.AddOrUpdate($"{phase}:{name}", value, (_, sum) => sum + value);
+    }
+
+    /// <summary>
+    /// The sums since the last <see cref="Take"/> (all calls, and those of one phase: <c>prefill</c> or <c>decode</c>),
+    /// which starts them again from zero.
+    /// </summary>
+    public (SelectionFigures All, SelectionFigures Prefill, SelectionFigures Decode) Take()
+    {
+        var figures = (Figures(""), Figures("prefill:"), Figures("decode:"));
+        _sums.Clear();
+        return figures;
+    }
+
+    private SelectionFigures Figures(string prefix)
+    {
+        double Get(string name) => _sums.TryGetValue(prefix + name, out var value) ? value : 0;
+        return new SelectionFigures((long)Get("blocks.visible"), (long)Get("blocks.chosen"), (long)Get("selections"), Get("oracle.recall"),
+            (long)Get("oracle.recall.samples"), Get("oracle.mass.kept"), Get("oracle.mass.best"));
+    }
+
+    public void Dispose() => _listener.Dispose();
+}

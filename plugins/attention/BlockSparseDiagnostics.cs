@@ -4,8 +4,8 @@ namespace Sieve.Plugins.Attention;
 
 /// <summary>
 /// What block-sparse attention measures about its own choices, published as <see cref="System.Diagnostics.Metrics"/>
-/// counters on the meter <see cref="MeterName"/>, one addition per attention call, each tagged with the selection and the phase (<c>decode</c>: one query
-/// per call; <c>prefill</c>: several).
+/// counters on the meter <see cref="MeterName"/>, one addition per attention call, each tagged with the selection, the phase (<c>decode</c>: one query
+/// per call; <c>prefill</c>: several) and the layer.
 /// Nothing is computed unless a listener subscribes (the oracle comparison costs a dense pass when it does):
 /// <list type="bullet">
 /// <item><c>blocks.visible</c>, <c>blocks.chosen</c>: summed over every (query, key/value head) of the sparse path; their

@@ -23,7 +23,7 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
 
     /// <summary>Computes attention (layouts as <see cref="MultiHeadAttention.Compute(ReadOnlyMemory{float}, ReadOnlyMemory{float}, ReadOnlyMemory{float}, Memory{float}, AttentionDims, ReadOnlyMemory{int}, ReadOnlyMemory{int}, float, bool, int, KeyRangePlanner)"/>).</summary>
     public void Compute(ReadOnlyMemory<float> query, ReadOnlyMemory<float> key, ReadOnlyMemory<float> value, Memory<float> output,
-        AttentionDims dims, int[] starts, int[] ends, float scale, bool causal)
+        AttentionDims dims, int[] starts, int[] ends, float scale, bool causal, int layer = 0)
     {
         var rows = dims.Batch * dims.KeyValueHeads;
         var panels = new HeadPanel[rows];
@@ -62,7 +62,7 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
             }
             if (BlockSparseDiagnostics.DensityEnabled || measure)
             {
-                total.Publish(options.Selection, dims.QueryLength == 1 ? "decode" : "prefill");
+                total.Publish(options.Selection, dims.QueryLength == 1 ? "decode" : "prefill", layer);
             }
         }
         finally

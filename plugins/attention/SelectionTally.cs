@@ -28,16 +28,18 @@ internal sealed class SelectionTally
     }
 
     /// <param name="phase"><c>prefill</c> (several queries per call) or <c>decode</c> (one).</param>
-    public void Publish(string selection, string phase)
+    /// <param name="layer">The attention node's layer.</param>
+    public void Publish(string selection, string phase, int layer)
     {
+        var layerTag = new KeyValuePair<string, object?>("layer", layer);
         var tag = new KeyValuePair<string, object?>("selection", selection);
         var phaseTag = new KeyValuePair<string, object?>("phase", phase);
-        BlockSparseDiagnostics.VisibleBlocks.Add(Visible, tag, phaseTag);
-        BlockSparseDiagnostics.ChosenBlocks.Add(Chosen, tag, phaseTag);
-        BlockSparseDiagnostics.Selections.Add(Selections, tag, phaseTag);
-        BlockSparseDiagnostics.Recall.Add(Recall, tag, phaseTag);
-        BlockSparseDiagnostics.RecallSamples.Add(RecallSamples, tag, phaseTag);
-        BlockSparseDiagnostics.MassKept.Add(MassKept, tag, phaseTag);
-        BlockSparseDiagnostics.MassBest.Add(MassBest, tag, phaseTag);
+        BlockSparseDiagnostics.VisibleBlocks.Add(Visible, tag, phaseTag, layerTag);
+        BlockSparseDiagnostics.ChosenBlocks.Add(Chosen, tag, phaseTag, layerTag);
+        BlockSparseDiagnostics.Selections.Add(Selections, tag, phaseTag, layerTag);
+        BlockSparseDiagnostics.Recall.Add(Recall, tag, phaseTag, layerTag);
+        BlockSparseDiagnostics.RecallSamples.Add(RecallSamples, tag, phaseTag, layerTag);
+        BlockSparseDiagnostics.MassKept.Add(MassKept, tag, phaseTag, layerTag);
+        BlockSparseDiagnostics.MassBest.Add(MassBest, tag, phaseTag, layerTag);
     }
 }

@@ -83,7 +83,7 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         var (model, tokenizer) = ConfiguredModels.LoadCausalLm(settings, paths, modelName, chosen, services);
         using (model)
         {
-            var (report, _, _, _) = Evaluate(modelName, folder, model, tokenizer, chosen, listener: null);
+            var (report, _, _, _, _) = Evaluate(modelName, folder, model, tokenizer, chosen, listener: null);
             Console.Out.Write(report.Table());
             Console.Out.WriteLine(report.Json());
         }
@@ -91,7 +91,8 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
     }
 
     /// <summary>One evaluation of a loaded model: perplexity, then pass key, with what block-sparse measured in each.</summary>
-    private (LmReport Report, SelectionFigures Perplexity, SelectionFigures PasskeyPrefill, SelectionFigures PasskeyDecode) Evaluate(string modelName, string folder, CausalLm model,
+    private (LmReport Report, SelectionFigures Perplexity, SelectionFigures PasskeyPrefill, SelectionFigures PasskeyDecode,
+        IReadOnlyDictionary<int, SelectionFigures> DecodeByLayer) Evaluate(string modelName, string folder, CausalLm model,
         LmTokenizer tokenizer, IReadOnlyList<BoundOperator> chosen, BlockSparseListener? listener)
     {
         var evaluation = new LmEvaluation(model, tokenizer, new JobOperators(chosen, plugins, services).Create<IKvCache>());
@@ -111,7 +112,8 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         var (claimedPerplexity, claimedPasskey) = LmManifest.Claims(Path.Combine(folder, "manifest.json"), passkey);
         var report = new LmReport(modelName, model.OperatorSummary, MachineDescription.Describe(), perplexity, passkey, claimedPerplexity, claimedPasskey);
         var none = new SelectionFigures(0, 0, 0, 0, 0, 0, 0);
-        return (report, perplexityFigures ?? none, passkeyFigures?.Prefill ?? none, passkeyFigures?.Decode ?? none);
+        return (report, perplexityFigures ?? none, passkeyFigures?.Prefill ?? none, passkeyFigures?.Decode ?? none,
+            passkeyFigures?.DecodeByLayer ?? new Dictionary<int, SelectionFigures>());
     }
 
     /// <summary>
@@ -154,8 +156,8 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
             var (model, tokenizer) = ConfiguredModels.LoadCausalLm(settings, paths, modelName, operatorsOfRun, services);
             using (model)
             {
-                var (report, perplexity, prefill, decode) = Evaluate(modelName, folder, model, tokenizer, operatorsOfRun, listener);
-                results.Add(new LmConfigurationResult(configuration, report, perplexity, prefill, decode));
+                var (report, perplexity, prefill, decode, byLayer) = Evaluate(modelName, folder, model, tokenizer, operatorsOfRun, listener);
+                results.Add(new LmConfigurationResult(configuration, report, perplexity, prefill, decode, byLayer));
                 Console.Out.Write(report.Table());
                 Console.Out.WriteLine();
             }

@@ -24,8 +24,8 @@ internal sealed class BlockSparseListener : IDisposable
                 listener.EnableMeasurementEvents(instrument);
             }
         };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(instrument.Name, Phase(tags), value));
-        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument.Name, Phase(tags), value));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Add(instrument.Name, Phase(tags), Layer(tags), value));
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument.Name, Phase(tags), Layer(tags), value));
         _listener.Start();
     }
 
@@ -41,20 +41,39 @@ internal sealed class BlockSparseListener : IDisposable
         return "";
     }
 
-    private void Add(string name, string phase, double value)
+    private static int Layer(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "layer" && tag.Value is int layer)
+            {
+                return layer;
+            }
+        }
+        return -1;
+    }
+
+    private void Add(string name, string phase, int layer, double value)
     {
         _sums.AddOrUpdate(name, value, (_, sum) => sum + value);
         _sums.AddOrUpdate($"{phase}:{name}", value, (_, sum) => sum + value);
+        _sums.AddOrUpdate($"{phase}@{layer}:{name}", value, (_, sum) => sum + value);
+        _layers.TryAdd(layer, 0);
     }
+
+    private readonly ConcurrentDictionary<int, byte> _layers = new();
 
     /// <summary>
     /// The sums since the last <see cref="Take"/> (all calls, and those of one phase: <c>prefill</c> or <c>decode</c>),
     /// which starts them again from zero.
     /// </summary>
-    public (SelectionFigures All, SelectionFigures Prefill, SelectionFigures Decode) Take()
+    /// <returns>Also the decode figures of each layer (by the attention node's layer index).</returns>
+    public (SelectionFigures All, SelectionFigures Prefill, SelectionFigures Decode, IReadOnlyDictionary<int, SelectionFigures> DecodeByLayer) Take()
     {
-        var figures = (Figures(""), Figures("prefill:"), Figures("decode:"));
+        var byLayer = _layers.Keys.Order().ToDictionary(layer => layer, layer => Figures($"decode@{layer}:"));
+        var figures = (Figures(""), Figures("prefill:"), Figures("decode:"), (IReadOnlyDictionary<int, SelectionFigures>)byLayer);
         _sums.Clear();
+        _layers.Clear();
         return figures;
     }
 

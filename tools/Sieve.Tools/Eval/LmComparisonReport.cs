@@ -81,6 +81,28 @@ internal sealed record LmComparisonReport(string Model, string Options, string M
                     $"{result.Configuration,-29}{part,-12}  {Figure(figures.Density),7}  {Figure(figures.Recall),6}  {Figure(figures.MassKept),9}  {Figure(figures.MassBest),11}  {figures.Selections,10}");
             }
         }
+        var sparse = Results.Where(r => r.Configuration.Attention == AttentionConfiguration.BlockSparse && r.PasskeyDecodeByLayer.Count > 0).ToList();
+        if (sparse.Count > 0)
+        {
+            var layers = sparse.SelectMany(r => r.PasskeyDecodeByLayer.Keys).Distinct().Order().ToList();
+            text.AppendLine();
+            text.Append("key decode by layer: recall / mass kept");
+            foreach (var layer in layers)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"  {"layer " + layer,11}");
+            }
+            text.AppendLine();
+            foreach (var result in sparse)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{result.Configuration,-39}");
+                foreach (var layer in layers)
+                {
+                    var figures = result.PasskeyDecodeByLayer.GetValueOrDefault(layer);
+                    text.Append(CultureInfo.InvariantCulture, $"  {Figure(figures?.Recall)}/{Figure(figures?.MassKept)}");
+                }
+                text.AppendLine();
+            }
+        }
         return text.ToString();
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Sieve.Kernels;
 
 namespace Sieve.Plugins.Attention;
@@ -24,17 +25,30 @@ internal static class GroupScores
         }
         var headSize = keys.HeadSize;
         Span<KeyRange> range = [new KeyRange(first, first + count)];
-        for (var h = 0; h < group; h += AttentionTile.Rows)
+        var padded = group % AttentionTile.Rows == 0 ? null : ArrayPool<float>.Shared.Rent(AttentionTile.Rows * headSize);
+        try
         {
-            var rows = Math.Min(AttentionTile.Rows, group - h);
-            var tile = queries.Slice(h * headSize, rows * headSize);
-            if (rows < AttentionTile.Rows)
+            for (var h = 0; h < group; h += AttentionTile.Rows)
             {
-                var copy = new float[AttentionTile.Rows * headSize];
-                tile.CopyTo(copy);
-                tile = copy;
+                var rows = Math.Min(AttentionTile.Rows, group - h);
+                var tile = queries.Slice(h * headSize, rows * headSize);
+                if (rows < AttentionTile.Rows)
+                {
+                    // The last heads, fewer than a tile: zero rows fill it (their scores land in the scratch rows).
+                    var copy = padded.AsSpan(0, AttentionTile.Rows * headSize);
+                    copy.Clear();
+                    tile.CopyTo(copy);
+                    tile = copy;
+                }
+                AttentionTile.Scores(tile, AttentionTile.Rows, keys, range, scale, count, scores.Slice(h * count, AttentionTile.Rows * count));
             }
-            AttentionTile.Scores(tile, AttentionTile.Rows, keys, range, scale, count, scores.Slice(h * count, AttentionTile.Rows * count));
+        }
+        finally
+        {
+            if (padded is not null)
+            {
+                ArrayPool<float>.Shared.Return(padded);
+            }
         }
     }
 

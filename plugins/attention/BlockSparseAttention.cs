@@ -5,13 +5,15 @@ using Sieve.Plugins.Attention.Gpu;
 namespace Sieve.Plugins.Attention;
 
 /// <summary>
-/// <c>attention/block-sparse</c>, after InfLLM-V2: keys are mean-pooled into compressed keys (kernel 32, stride 16);
-/// each block of queries picks its key blocks from the compressed scores (<see cref="BlockSelector"/>), keeping the
-/// first block and a local window (blocks count from the row's first valid key, so the sink is the first real token
-/// even in a left-padded row; causal: never a block after the query's own); exact attention then runs over the chosen
-/// blocks only, one query or many (decoding and prefill alike). Inputs shorter than
-/// <see cref="BlockSparseAttentionOptions.DenseBelow"/> keys run dense. On CUDA the same selection and attention run
-/// as GPU kernels (<see cref="GpuBlockSparseAttention"/>) through the host's device service. Thread-safe (stateless).
+/// <c>attention/block-sparse</c>, after InfLLM-V2: each query keeps the first key block, a local window and the
+/// best-scoring blocks up to its budget (blocks count from the row's first valid key, so the sink is the first real
+/// token even in a left-padded row; causal: never a block after the query's own); exact attention then runs over the
+/// chosen blocks only. <see cref="BlockSparseAttentionOptions.Selection"/> picks how blocks are scored: per query token
+/// (<see cref="PerQueryBlockSparseAttention"/> with <c>compressed</c>, <c>key-bounds</c> or <c>oracle</c>), or per tile of
+/// queries from compressed keys (<c>compressed-tile</c>, <see cref="BlockSelector"/>). Inputs shorter than
+/// <see cref="BlockSparseAttentionOptions.DenseBelow"/> keys run dense. On CUDA the <c>compressed-tile</c> selection and
+/// attention run as GPU kernels (<see cref="GpuBlockSparseAttention"/>) through the host's device service; the GPU
+/// refuses the other selections. Thread-safe (stateless).
 /// </summary>
 public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IGpuDevice? gpu = null)
     : DeviceAttention<GpuBlockSparseAttention>("attention/" + Name, gpu, device => new GpuBlockSparseAttention(device, options))
@@ -19,6 +21,15 @@ public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IG
     public const string Name = "block-sparse";
 
     private readonly BlockSelector _selector = new(options);
+
+    private readonly PerQueryBlockSparseAttention _perQuery = new(options);
+
+    /// <summary>Sees every per-query choice (tests); null costs nothing.</summary>
+    internal SelectionObserver? Observer
+    {
+        get => _perQuery.Observer;
+        init => _perQuery = new PerQueryBlockSparseAttention(options) { Observer = value };
+    }
 
     protected override string? UnsupportedOnGpu(AttentionDims dims) => GpuBlockSparseAttention.Unsupported(options, dims);
 
@@ -36,6 +47,11 @@ public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IG
         {
             MultiHeadAttention.Compute(query, key, value, output, dims, starts, ends, shape.Scale, shape.Causal,
                 options.BlockSize, MultiHeadAttention.AllKeys);
+            return;
+        }
+        if (options.Selection != BlockSelection.CompressedTile)
+        {
+            _perQuery.Compute(query, key, value, output, dims, starts, ends, shape.Scale, shape.Causal, shape.Layer);
             return;
         }
         var compressed = Compress(key, dims, starts, ends);

@@ -28,6 +28,14 @@ public sealed class BlockSparseAttentionOptions : IValidatableObject
     [Range(0, int.MaxValue)]
     public int DenseBelow { get; set; } = 2048;
 
+    /// <summary>
+    /// How each query chooses its key blocks (<see cref="BlockSelection"/>): <c>compressed</c> (InfLLM-V2's stage 1, per
+    /// query token), <c>key-bounds</c> (Quest's bound from each block's elementwise key minimum and maximum), <c>oracle</c>
+    /// (the exact attention mass per block, computed densely: a measuring tool), or <c>compressed-tile</c> (the compressed
+    /// scores summed over a tile of <see cref="BlockSize"/> queries that share one choice: what the GPU kernels run).
+    /// </summary>
+    public string Selection { get; set; } = BlockSelection.Compressed;
+
     /// <summary>Tokens mean-pooled into one compressed key (InfLLM-V2: 32).</summary>
     [Range(1, 4096)]
     public int CompressionKernel { get; set; } = 32;
@@ -35,6 +43,14 @@ public sealed class BlockSparseAttentionOptions : IValidatableObject
     /// <summary>Distance between compressed keys (InfLLM-V2: 16).</summary>
     [Range(1, 4096)]
     public int CompressionStride { get; set; } = 16;
+
+    /// <summary>Tokens mean-pooled into one coarse key, over which <c>compressed</c> takes its softmax normaliser (InfLLM-V2: 128).</summary>
+    [Range(1, 65536)]
+    public int NormalizerKernel { get; set; } = 128;
+
+    /// <summary>Distance between coarse keys (InfLLM-V2: 64).</summary>
+    [Range(1, 65536)]
+    public int NormalizerStride { get; set; } = 64;
 
     /// <summary>
     /// On the GPU, the precision of the block scores that choose the key blocks: <c>fp32</c> (the CPU's numbers exactly) or
@@ -48,6 +64,14 @@ public sealed class BlockSparseAttentionOptions : IValidatableObject
         if (ScorePrecision is not ("fp32" or "fp16"))
         {
             yield return new ValidationResult($"must be fp32 or fp16, got '{ScorePrecision}'", [nameof(ScorePrecision)]);
+        }
+        if (!BlockSelection.All.Contains(Selection))
+        {
+            yield return new ValidationResult($"must be one of {string.Join(", ", BlockSelection.All)}, got '{Selection}'", [nameof(Selection)]);
+        }
+        if (NormalizerStride > NormalizerKernel)
+        {
+            yield return new ValidationResult($"must not exceed NormalizerKernel ({NormalizerKernel}), got {NormalizerStride}", [nameof(NormalizerStride)]);
         }
         if (BlockSize % 4 != 0)
         {

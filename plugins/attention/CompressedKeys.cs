@@ -5,20 +5,22 @@ namespace Sieve.Plugins.Attention;
 
 /// <summary>
 /// One key head mean-pooled over sliding windows (InfLLM-V2's compressed keys): key c is the mean of tokens
-/// [c·stride, c·stride + kernel), cut at the valid length. Kept transposed for the scoring micro-kernel. Immutable
-/// after construction; thread-safe until disposed.
+/// [c·stride, c·stride + kernel). With <c>fullWindowsOnly</c> (InfLLM-V2's reference) only whole windows make keys;
+/// otherwise the last window is cut at the valid length (what the GPU kernels and <c>compressed-tile</c> do). Kept
+/// transposed for the scoring micro-kernel. Immutable after construction; thread-safe until disposed.
 /// </summary>
 internal sealed class CompressedKeys : IDisposable
 {
     private readonly float[] _keys;
 
-    public CompressedKeys(ReadOnlySpan<float> head, int length, int headSize, int kernel, int stride)
+    public CompressedKeys(ReadOnlySpan<float> head, int length, int headSize, int kernel, int stride, bool fullWindowsOnly = false)
     {
         HeadSize = headSize;
         Stride = stride;
         Kernel = kernel;
         Length = length;
-        Count = length == 0 ? 0 : Math.Max(1, (Math.Max(0, length - kernel) + stride - 1) / stride + 1);
+        Count = fullWindowsOnly ? FullWindows(length, kernel, stride)
+            : length == 0 ? 0 : Math.Max(1, (Math.Max(0, length - kernel) + stride - 1) / stride + 1);
         _keys = new float[Count * headSize];
         for (var c = 0; c < Count; c++)
         {
@@ -32,6 +34,9 @@ internal sealed class CompressedKeys : IDisposable
         }
         Panel = new HeadPanel(_keys, Count, headSize);
     }
+
+    /// <summary>Whole windows [c·stride, c·stride + kernel) within <paramref name="length"/> keys.</summary>
+    public static int FullWindows(int length, int kernel, int stride) => length < kernel ? 0 : (length - kernel) / stride + 1;
 
     /// <summary>The compressed keys, transposed for <see cref="AttentionTile.Scores"/>.</summary>
     public HeadPanel Panel { get; }

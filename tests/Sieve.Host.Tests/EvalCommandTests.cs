@@ -54,4 +54,58 @@ public class EvalCommandTests
         Assert.Equal("1.000", passkey.Groups[2].Value);
         Assert.True(double.Parse(passkey.Groups[1].Value, CultureInfo.InvariantCulture) >= 0.9, result.Stdout);
     }
+
+    [Fact]
+    public void EvalLm_AttentionsAndSelections_PrintsOneRowPerConfigurationWithDensityAndOracleRecall()
+    {
+        using var folder = new TempFolder();
+        var sieve = TestConfig.Sieve(Path.Combine(TestPaths.HostDir, "plugins"));
+        sieve["Models"]!["lm"] = new JsonObject
+        {
+            ["Path"] = Path.Combine(TestPaths.LmFolder, "model.onnx"),
+            ["Tokenizer"] = Path.Combine(TestPaths.LmFolder, "tokenizer_config.json"),
+            ["MaxSequenceLength"] = 4096,
+        };
+        var config = TestConfig.Write(folder, sieve);
+
+        // 512-token prompts in blocks of 16 with a budget of 8: the selections really choose.
+        var result = SieveProcess.Run("eval", "lm", "--config", config, "--model", "lm", "--contexts", "128", "--windows", "1", "--lengths", "512",
+            "--per-cell", "1", "--attention", "dense,block-sparse", "--selection", "oracle,key-bounds",
+            "--set", "Sieve:Operators:attention:Use=block-sparse", "--set", "Sieve:Operators:attention:Options:DenseBelow=0",
+            "--set", "Sieve:Operators:attention:Options:BlockSize=16", "--set", "Sieve:Operators:attention:Options:TopKBlocks=8");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var configuration in new[] { "dense", "block-sparse/oracle", "block-sparse/key-bounds" })
+        {
+            Assert.Matches($@"\n{Regex.Escape(configuration)}\s+[\d.]+\s+[\d.]+\s+[\d.]+\s*\n", result.Stdout);
+        }
+        // The oracle recalls its own picks; its density at the decode steps is the budget over the visible blocks.
+        var oracleDecode = Regex.Match(result.Stdout, @"\nblock-sparse/oracle\s+key decode\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)");
+        Assert.True(oracleDecode.Success, result.Stdout);
+        Assert.Equal("1.000", oracleDecode.Groups[2].Value);
+        Assert.InRange(double.Parse(oracleDecode.Groups[1].Value, CultureInfo.InvariantCulture), 0.2, 0.3);
+        var keyBounds = Regex.Match(result.Stdout, @"\nblock-sparse/key-bounds\s+key prefill\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)");
+        Assert.True(keyBounds.Success, result.Stdout);
+        Assert.InRange(double.Parse(keyBounds.Groups[2].Value, CultureInfo.InvariantCulture), 0, 1);
+        Assert.True(double.Parse(keyBounds.Groups[3].Value, CultureInfo.InvariantCulture) <= double.Parse(keyBounds.Groups[4].Value, CultureInfo.InvariantCulture) + 1e-3,
+            "no selection keeps more attention mass than the oracle at the same budget");
+    }
+
+    [Fact]
+    public void EvalLm_SelectionWithoutBlockSparse_SaysSo()
+    {
+        using var folder = new TempFolder();
+        var sieve = TestConfig.Sieve();
+        sieve["Models"]!["lm"] = new JsonObject
+        {
+            ["Path"] = Path.Combine(TestPaths.LmFolder, "model.onnx"),
+            ["Tokenizer"] = Path.Combine(TestPaths.LmFolder, "tokenizer_config.json"),
+        };
+        var config = TestConfig.Write(folder, sieve);
+
+        var result = SieveProcess.Run("eval", "lm", "--config", config, "--model", "lm", "--attention", "dense", "--selection", "oracle");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--selection chooses block-sparse's selection", result.ToString(), StringComparison.Ordinal);
+    }
 }

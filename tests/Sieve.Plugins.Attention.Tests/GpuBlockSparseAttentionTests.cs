@@ -61,7 +61,7 @@ public sealed class GpuBlockSparseAttentionTests : IDisposable
     [Fact]
     public void Unsupported_OtherBlockSize_SaysOnly64()
     {
-        var reason = GpuBlockSparseAttention.Unsupported(new BlockSparseAttentionOptions { BlockSize = 32 }, new AttentionDims(1, 2, 1, 10, 10, 64));
+        var reason = GpuBlockSparseAttention.Unsupported(new BlockSparseAttentionOptions { Selection = BlockSelection.CompressedTile, BlockSize = 32 }, new AttentionDims(1, 2, 1, 10, 10, 64));
 
         Assert.Contains("block size 32", reason, StringComparison.Ordinal);
         Assert.Contains("64", reason, StringComparison.Ordinal);
@@ -69,17 +69,17 @@ public sealed class GpuBlockSparseAttentionTests : IDisposable
 
     [Fact]
     public void Unsupported_LargeHead_SaysHeadSize() =>
-        Assert.Contains("head size 256", GpuBlockSparseAttention.Unsupported(new BlockSparseAttentionOptions(), new AttentionDims(1, 2, 1, 10, 10, 256)),
+        Assert.Contains("head size 256", GpuBlockSparseAttention.Unsupported(Tile, new AttentionDims(1, 2, 1, 10, 10, 256)),
             StringComparison.Ordinal);
 
     [Fact]
     public void Unsupported_TooManyKeysForSharedMemory_SaysSharedMemory() =>
-        Assert.Contains("shared memory", GpuBlockSparseAttention.Unsupported(new BlockSparseAttentionOptions(), new AttentionDims(1, 64, 1, 16, 8_000_000, 128)),
+        Assert.Contains("shared memory", GpuBlockSparseAttention.Unsupported(Tile, new AttentionDims(1, 64, 1, 16, 8_000_000, 128)),
             StringComparison.Ordinal);
 
     [Fact]
     public void Unsupported_TypicalLongContext_IsNull() =>
-        Assert.Null(GpuBlockSparseAttention.Unsupported(new BlockSparseAttentionOptions(), new AttentionDims(1, 32, 8, 131072, 131072, 128)));
+        Assert.Null(GpuBlockSparseAttention.Unsupported(Tile, new AttentionDims(1, 32, 8, 131072, 131072, 128)));
 
     [Fact]
     public void Compute_Unsupported_Throws()
@@ -90,6 +90,20 @@ public sealed class GpuBlockSparseAttentionTests : IDisposable
         Assert.Throws<ArgumentException>(() =>
             attention.Compute(new AttentionDims(1, 1, 1, 4, 4, 8), 1, true, address, address, address, address, address, address));
     }
+
+    [Theory]
+    [InlineData(BlockSelection.Compressed)]
+    [InlineData(BlockSelection.KeyBounds)]
+    [InlineData(BlockSelection.Oracle)]
+    public void Unsupported_PerQuerySelection_NamesTheSelectionAndTheKey(string selection)
+    {
+        var reason = GpuBlockSparseAttention.Unsupported(new BlockSparseAttentionOptions { Selection = selection }, new AttentionDims(1, 32, 8, 4096, 4096, 128));
+
+        Assert.Contains($"Selection '{selection}'", reason, StringComparison.Ordinal);
+        Assert.Contains("Sieve:Operators:attention:Options:Selection", reason, StringComparison.Ordinal);
+    }
+
+    private static BlockSparseAttentionOptions Tile => new() { Selection = BlockSelection.CompressedTile };
 
     private (float[] Expected, float[] Actual) RunBoth(SparseCase c, BlockSparseAttentionOptions options)
     {
@@ -160,7 +174,7 @@ public sealed class GpuBlockSparseAttentionTests : IDisposable
 
         public BlockSparseAttentionOptions Options(int denseBelow) => new()
         {
-            BlockSize = 64, TopKBlocks = TopK, Density = Density, WindowBlocks = Window, KeepFirstBlock = KeepFirst, DenseBelow = denseBelow,
+            Selection = BlockSelection.CompressedTile, BlockSize = 64, TopKBlocks = TopK, Density = Density, WindowBlocks = Window, KeepFirstBlock = KeepFirst, DenseBelow = denseBelow,
             CompressionKernel = Kernel, CompressionStride = Stride,
         };
     }

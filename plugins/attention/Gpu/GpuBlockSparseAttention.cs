@@ -48,6 +48,11 @@ public sealed class GpuBlockSparseAttention
     public static string? Unsupported(BlockSparseAttentionOptions options, AttentionDims dims)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.Selection != BlockSelection.CompressedTile)
+        {
+            return $"Selection '{options.Selection}' has no GPU kernels (they run '{BlockSelection.CompressedTile}': one choice per tile of " +
+                $"{GpuTile.Rows} queries); set Sieve:Operators:attention:Options:Selection to {BlockSelection.CompressedTile} or run on the CPU";
+        }
         if (options.BlockSize != GpuTile.Rows)
         {
             return $"block size {options.BlockSize} is not supported on the GPU: its kernels work in blocks of {GpuTile.Rows} queries and keys";

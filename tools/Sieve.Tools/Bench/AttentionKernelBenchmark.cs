@@ -64,6 +64,8 @@ internal sealed class AttentionKernelBenchmark(CommandLine commandLine, PluginCa
         {
             ["Density"] = density.ToString(CultureInfo.InvariantCulture),
             ["DenseBelow"] = "0",
+            // The selection of the earlier records (and of the GPU kernels): one choice per tile of 64 queries.
+            ["Selection"] = "compressed-tile",
         };
         return OperatorBinder.Standalone<IAttention>(plugins, "block-sparse", options).Create<IAttention>(EmptyServices.Instance);
     }

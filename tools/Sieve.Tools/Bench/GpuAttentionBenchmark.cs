@@ -34,7 +34,11 @@ internal sealed class GpuAttentionBenchmark(CommandLine commandLine, ExecutionDe
         // docs/cuda.md); 1.0 spreads attention far wider (~35%).
         var amplitude = (float)commandLine.Value<double>("--amplitude");
         var variants = commandLine.Value<string[]>("--kernels");
-        var sparseOptions = new Dictionary<string, string> { ["DenseBelow"] = "0", ["TopKBlocks"] = commandLine.Value<int>("--top-k-blocks").ToString(CultureInfo.InvariantCulture) };
+        // compressed-tile: the selection the GPU kernels run (the per-query selections are CPU-only for now).
+        var sparseOptions = new Dictionary<string, string>
+        {
+            ["DenseBelow"] = "0", ["TopKBlocks"] = commandLine.Value<int>("--top-k-blocks").ToString(CultureInfo.InvariantCulture), ["Selection"] = "compressed-tile",
+        };
         var dense = OperatorBinder.Standalone<IAttention>(plugins, "dense").Create<IAttention>(services);
         var sparse = SparseOrNull(variants, "block-sparse", sparseOptions);
         var sparseHalfScores = SparseOrNull(variants, "block-sparse-fp16-scores", new Dictionary<string, string>(sparseOptions) { ["ScorePrecision"] = "fp16" });

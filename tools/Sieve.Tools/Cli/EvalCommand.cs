@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Sieve.Abstractions;
 using Sieve.Tools.Bench;
@@ -8,6 +9,7 @@ using Sieve.Host.Operators;
 using Sieve.Tools.Eval;
 using Sieve.Host.Pipelines;
 using Sieve.Host.Plugins;
+using Sieve.Host.Generation;
 
 namespace Sieve.Tools.Cli;
 
@@ -70,26 +72,99 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         }
         var choices = operators.Bind(settings);
         var chosen = jobIndex >= 0 ? choices.ForJob(jobIndex) : choices.Global;
+        var folder = Path.GetDirectoryName(paths.Resolve(modelOptions.Path))!;
+        var attentions = commandLine.Value<string[]>("--attention") ?? [];
+        var selections = commandLine.Value<string[]>("--selection") ?? [];
+        if (attentions.Length > 0 || selections.Length > 0)
+        {
+            return CompareAttention(modelName, folder, chosen, AttentionConfiguration.Expand(attentions, selections),
+                jobIndex >= 0 && settings.Jobs[jobIndex].Operators.TryGetValue("attention", out var own) ? own : settings.Operators.GetValueOrDefault("attention"));
+        }
         var (model, tokenizer) = ConfiguredModels.LoadCausalLm(settings, paths, modelName, chosen, services);
         using (model)
         {
-            var folder = Path.GetDirectoryName(paths.Resolve(modelOptions.Path))!;
-            var evaluation = new LmEvaluation(model, tokenizer, new JobOperators(chosen, plugins, services).Create<IKvCache>());
-            var contexts = commandLine.Value<List<int>>("--contexts") is { Count: > 0 } given
-                ? given
-                : new List<int> { 1024, 4096, model.Context }.Where(c => c <= model.Context).Distinct().ToList();
-            if (contexts.FirstOrDefault(c => c < 2 || c > model.Context) is var bad and > 0)
-            {
-                throw new SieveException($"--contexts {bad} is outside 2..{model.Context} (the model's context, Sieve:Models:{modelName}:MaxSequenceLength).");
-            }
-            var perplexity = evaluation.Perplexity(Path.Combine(folder, "eval", "heldout.u16.gz"), contexts, commandLine.Value<int?>("--windows") ?? 0, Console.Error);
-            var lengths = commandLine.Value<List<int>>("--lengths");
-            var passkey = evaluation.Passkey(Path.Combine(folder, "eval", "passkey.jsonl.gz"), commandLine.Value<int?>("--per-cell") ?? 0, lengths, Console.Error);
-            var (claimedPerplexity, claimedPasskey) = LmManifest.Claims(Path.Combine(folder, "manifest.json"), passkey);
-            var report = new LmReport(modelName, model.OperatorSummary, MachineDescription.Describe(), perplexity, passkey, claimedPerplexity, claimedPasskey);
+            var (report, _, _, _, _) = Evaluate(modelName, folder, model, tokenizer, chosen, listener: null);
             Console.Out.Write(report.Table());
             Console.Out.WriteLine(report.Json());
         }
+        return ExitCodes.Success;
+    }
+
+    /// <summary>One evaluation of a loaded model: perplexity, then pass key, with what block-sparse measured in each.</summary>
+    private (LmReport Report, SelectionFigures Perplexity, SelectionFigures PasskeyPrefill, SelectionFigures PasskeyDecode,
+        IReadOnlyDictionary<int, SelectionFigures> DecodeByLayer) Evaluate(string modelName, string folder, CausalLm model,
+        LmTokenizer tokenizer, IReadOnlyList<BoundOperator> chosen, BlockSparseListener? listener)
+    {
+        var evaluation = new LmEvaluation(model, tokenizer, new JobOperators(chosen, plugins, services).Create<IKvCache>());
+        var contexts = commandLine.Value<List<int>>("--contexts") is { Count: > 0 } given
+            ? given
+            : new List<int> { 1024, 4096, model.Context }.Where(c => c <= model.Context).Distinct().ToList();
+        if (contexts.FirstOrDefault(c => c < 2 || c > model.Context) is var bad and > 0)
+        {
+            throw new SieveException($"--contexts {bad} is outside 2..{model.Context} (the model's context, Sieve:Models:{modelName}:MaxSequenceLength).");
+        }
+        listener?.Take();
+        var perplexity = evaluation.Perplexity(Path.Combine(folder, "eval", "heldout.u16.gz"), contexts, commandLine.Value<int?>("--windows") ?? 0, Console.Error);
+        var perplexityFigures = listener?.Take().All;
+        var lengths = commandLine.Value<List<int>>("--lengths");
+        var passkey = evaluation.Passkey(Path.Combine(folder, "eval", "passkey.jsonl.gz"), commandLine.Value<int?>("--per-cell") ?? 0, lengths, Console.Error);
+        var passkeyFigures = listener?.Take();
+        var (claimedPerplexity, claimedPasskey) = LmManifest.Claims(Path.Combine(folder, "manifest.json"), passkey);
+        var report = new LmReport(modelName, model.OperatorSummary, MachineDescription.Describe(), perplexity, passkey, claimedPerplexity, claimedPasskey);
+        var none = new SelectionFigures(0, 0, 0, 0, 0, 0, 0);
+        return (report, perplexityFigures ?? none, passkeyFigures?.Prefill ?? none, passkeyFigures?.Decode ?? none,
+            passkeyFigures?.DecodeByLayer ?? new Dictionary<int, SelectionFigures>());
+    }
+
+    /// <summary>
+    /// <c>--attention</c> / <c>--selection</c>: the model once per configuration (the model's own graph, attention/dense,
+    /// attention/block-sparse per selection with the configured block-sparse options), then one comparison table.
+    /// </summary>
+    private int CompareAttention(string modelName, string folder, IReadOnlyList<BoundOperator> chosen, IReadOnlyList<AttentionConfiguration> configurations,
+        OperatorSelection? configured)
+    {
+        var settings = options.Value;
+        var others = chosen.Where(c => c.Slot.Name != "attention").ToList();
+        // Block-sparse keeps the options configured for it (--set Sieve:Operators:attention:Options:...), with the selection replaced.
+        var sparseOptions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (configured is { Options: { } section } && string.Equals(configured.Use, AttentionConfiguration.BlockSparse, StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
+            {
+                if (value is not null)
+                {
+                    sparseOptions[key] = value;
+                }
+            }
+        }
+        using var listener = new BlockSparseListener();
+        var results = new List<LmConfigurationResult>();
+        foreach (var configuration in configurations)
+        {
+            var operatorsOfRun = new List<BoundOperator>(others);
+            if (configuration.Attention != AttentionConfiguration.Model)
+            {
+                var attentionOptions = new Dictionary<string, string>(configuration.Attention == AttentionConfiguration.BlockSparse ? sparseOptions : [],
+                    StringComparer.OrdinalIgnoreCase);
+                if (configuration.Selection is { } selection)
+                {
+                    attentionOptions["Selection"] = selection;
+                }
+                operatorsOfRun.Add(OperatorBinder.Standalone(plugins, "attention", configuration.Attention, attentionOptions));
+            }
+            Console.Error.WriteLine($"== {configuration}");
+            var (model, tokenizer) = ConfiguredModels.LoadCausalLm(settings, paths, modelName, operatorsOfRun, services);
+            using (model)
+            {
+                var (report, perplexity, prefill, decode, byLayer) = Evaluate(modelName, folder, model, tokenizer, operatorsOfRun, listener);
+                results.Add(new LmConfigurationResult(configuration, report, perplexity, prefill, decode, byLayer));
+                Console.Out.Write(report.Table());
+                Console.Out.WriteLine();
+            }
+        }
+        var summary = new LmComparisonReport(modelName, string.Join(", ", sparseOptions.Select(o => $"{o.Key}={o.Value}")), MachineDescription.Describe(), results);
+        Console.Out.Write(summary.Table());
+        Console.Out.WriteLine(summary.Json());
         return ExitCodes.Success;
     }
 }

@@ -36,8 +36,10 @@ internal sealed class AttentionPipelineBenchmark(CommandLine commandLine, SieveO
             {
                 ("model's own (ORT)", null),
                 ("attention/dense", OperatorBinder.Standalone<IAttention>(plugins, "dense")),
+                // compressed-tile: the selection the GPU kernels run (CUDA refuses the per-query ones), so CPU and CUDA records compare.
                 ("attention/block-sparse, DenseBelow 0, density 0.5", !OperatorBinder.Has<IAttention>(plugins, "block-sparse") ? null
-                    : OperatorBinder.Standalone<IAttention>(plugins, "block-sparse", new Dictionary<string, string> { ["DenseBelow"] = "0", ["Density"] = "0.5" })),
+                    : OperatorBinder.Standalone<IAttention>(plugins, "block-sparse",
+                        new Dictionary<string, string> { ["DenseBelow"] = "0", ["Density"] = "0.5", ["Selection"] = "compressed-tile" })),
             };
             var device = services.GetService(typeof(Host.Device.ExecutionDevice)) as Host.Device.ExecutionDevice;
             if (commandLine.Value<string[]>("--attention") is { Length: > 0 } wanted)

@@ -137,11 +137,11 @@ def block_sparse_attention(q, k, v, scale, dense_below=2048, use_flex=None, **se
     g = Hq // k.shape[1]
     block = selection.get("block", 64)
     if T < dense_below:
-        chosen = torch.ones(B, k.shape[1], T, (T + block - 1) // block, dtype=torch.bool, device=q.device)
         if hasattr(torch.nn.functional, "scaled_dot_product_attention"):
             return torch.nn.functional.scaled_dot_product_attention(
                 q, k.repeat_interleave(g, 1), v.repeat_interleave(g, 1), is_causal=True, scale=scale)
-        return _dense_masked(q, k, v, scale, chosen, block)
+        every = torch.ones(B, k.shape[1], T, (T + block - 1) // block, dtype=torch.bool, device=q.device)
+        return _dense_masked(q, k, v, scale, every, block)
     chosen = select_blocks(q, k, scale, **selection)
     if use_flex is None:
         try:

@@ -11,34 +11,20 @@ internal struct RowAccumulators
     public void Add(float weight, ArrayView<float> x, int at, int stride, int rows)
     {
         A0 += weight * x[at];
-        if (rows > 1)
-        {
-            A1 += weight * x[at + stride];
-            if (rows > 2)
-            {
-                A2 += weight * x[at + 2 * stride];
-                if (rows > 3)
-                {
-                    A3 += weight * x[at + 3 * stride];
-                    if (rows > 4)
-                    {
-                        A4 += weight * x[at + 4 * stride];
-                        if (rows > 5)
-                        {
-                            A5 += weight * x[at + 5 * stride];
-                            if (rows > 6)
-                            {
-                                A6 += weight * x[at + 6 * stride];
-                                if (rows > 7)
-                                {
-                                    A7 += weight * x[at + 7 * stride];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        if (rows <= 1) { return; }
+        A1 += weight * x[at + stride];
+        if (rows <= 2) { return; }
+        A2 += weight * x[at + 2 * stride];
+        if (rows <= 3) { return; }
+        A3 += weight * x[at + 3 * stride];
+        if (rows <= 4) { return; }
+        A4 += weight * x[at + 4 * stride];
+        if (rows <= 5) { return; }
+        A5 += weight * x[at + 5 * stride];
+        if (rows <= 6) { return; }
+        A6 += weight * x[at + 6 * stride];
+        if (rows <= 7) { return; }
+        A7 += weight * x[at + 7 * stride];
     }
 
     /// <summary>Row <paramref name="row"/>'s sum.</summary>

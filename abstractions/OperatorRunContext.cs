@@ -3,9 +3,12 @@ using System.Collections.Concurrent;
 namespace Sieve.Abstractions;
 
 /// <summary>
-/// State shared by every operator call of one run (one micro-batch): cross-layer data such as reused top-k
-/// block indices, per-layer ratios or KV pages. The host creates one per batch and drops it afterwards.
-/// Thread-safe: operators of different layers may run concurrently.
+/// State shared by every operator call of one run: cross-layer data such as reused top-k block indices, per-layer
+/// ratios or KV pages. A run is one session run of a batch (embeddings, a scoring forward); in <c>generate</c> it is
+/// the whole generation batch: the prefill chunks and every decode step share one context, created with the batch's KV
+/// cache and dropped with it, so per-layer state may grow step by step. The calls of one layer come in step order;
+/// state kept across steps must check that the keys it summarised are still the call's (a context may outlive a
+/// sequence in tests and tools). Thread-safe: operators of different layers may run concurrently.
 /// </summary>
 public sealed class OperatorRunContext
 {

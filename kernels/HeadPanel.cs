@@ -7,11 +7,13 @@ namespace Sieve.Kernels;
 /// <summary>
 /// One key or value head transposed to [headSize, stride] (stride = keys rounded up to 8, zero-padded), the layout
 /// the attention micro-kernels stream: for a fixed feature, consecutive keys are contiguous. Rent from the pool and
-/// return with <see cref="Dispose"/>; not thread-safe.
+/// return with <see cref="Dispose"/>; not thread-safe. A panel made with a capacity grows by <see cref="Append"/>
+/// (a decode step's new keys) instead of being transposed again from the whole cache.
 /// </summary>
 public sealed class HeadPanel : IDisposable
 {
     private float[] _data;
+    private readonly bool _grows;
 
     /// <summary>Transposes <paramref name="rows"/> keys of <paramref name="source"/> ([keys, headSize], row-major).</summary>
     public HeadPanel(ReadOnlySpan<float> source, int rows, int headSize)
@@ -45,6 +47,36 @@ public sealed class HeadPanel : IDisposable
             }
             row[rows..].Clear();
         }
+    }
+
+    /// <summary>An empty panel with room for <paramref name="capacity"/> keys (zero-filled: readable to its stride).</summary>
+    public HeadPanel(int capacity, int headSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
+        HeadSize = headSize;
+        Stride = (capacity + 7) & ~7;
+        _data = new float[Math.Max(1, Stride * headSize)];
+        _grows = true;
+    }
+
+    /// <summary>Adds keys ([count, headSize], row-major) after the panel's keys.</summary>
+    /// <exception cref="InvalidOperationException">They do not fit the panel's capacity (its stride).</exception>
+    public void Append(ReadOnlySpan<float> keys)
+    {
+        var count = keys.Length / HeadSize;
+        if (Keys + count > Stride)
+        {
+            throw new InvalidOperationException($"{count} keys after {Keys} do not fit a panel of {Stride}.");
+        }
+        for (var t = 0; t < count; t++)
+        {
+            var key = keys.Slice(t * HeadSize, HeadSize);
+            for (var d = 0; d < HeadSize; d++)
+            {
+                _data[d * Stride + Keys + t] = key[d];
+            }
+        }
+        Keys += count;
     }
 
     /// <summary>Writes the transpose of the 8 × 8 block at <paramref name="source"/> (row stride <paramref name="sourceStride"/>) to <paramref name="target"/>.</summary>
@@ -88,12 +120,12 @@ public sealed class HeadPanel : IDisposable
     }
 
     /// <summary>Valid keys.</summary>
-    public int Keys { get; }
+    public int Keys { get; private set; }
 
     /// <summary>Features per key.</summary>
     public int HeadSize { get; }
 
-    /// <summary>Distance between features (keys rounded up to 8).</summary>
+    /// <summary>Distance between features (keys, or the capacity, rounded up to 8).</summary>
     public int Stride { get; }
 
     /// <summary>The whole panel, [headSize, Stride].</summary>
@@ -102,7 +134,7 @@ public sealed class HeadPanel : IDisposable
     /// <summary>Returns the buffer to the pool.</summary>
     public void Dispose()
     {
-        if (_data.Length > 0)
+        if (_data.Length > 0 && !_grows)
         {
             System.Buffers.ArrayPool<float>.Shared.Return(_data);
             _data = [];

@@ -51,7 +51,7 @@ public sealed class BlockSparseAttention(BlockSparseAttentionOptions options, IG
         }
         if (options.Selection != BlockSelection.CompressedTile)
         {
-            _perQuery.Compute(query, key, value, output, dims, starts, ends, shape.Scale, shape.Causal, shape.Layer);
+            _perQuery.Compute(query, key, value, output, dims, starts, ends, shape.Scale, shape.Causal, shape.Layer, attention.Context);
             return;
         }
         var compressed = Compress(key, dims, starts, ends);

@@ -9,8 +9,9 @@ namespace Sieve.Plugins.Attention;
 /// sees (whole window at or before the query) and normalises them with the log-sum-exp over the coarse keys it sees
 /// (over the fine ones while no coarse window is complete); the probabilities are summed over the group's heads (one
 /// choice per key/value head) and max-pooled onto the key blocks each fine window overlaps (a block no visible window
-/// overlaps scores 0). Thread-safe after construction.
+/// overlaps scores 0). Both key sets grow with the keys (<see cref="Extend"/>). Thread-safe between extensions.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Growing compressed keys hold plain arrays, nothing pooled.")]
 internal sealed class CompressedBlockScorer : IBlockScorer
 {
     private readonly CompressedKeys _fine;
@@ -19,14 +20,20 @@ internal sealed class CompressedBlockScorer : IBlockScorer
     private readonly int _group;
     private readonly float _scale;
 
-    /// <param name="keys">The row's valid keys, [length, headSize].</param>
-    public CompressedBlockScorer(ReadOnlySpan<float> keys, int length, int headSize, int group, float scale, BlockSparseAttentionOptions options)
+    /// <param name="capacity">The most valid keys the row will hold.</param>
+    public CompressedBlockScorer(int capacity, int headSize, int group, float scale, BlockSparseAttentionOptions options)
     {
         _options = options;
         _group = group;
         _scale = scale;
-        _fine = new CompressedKeys(keys, length, headSize, options.CompressionKernel, options.CompressionStride, fullWindowsOnly: true);
-        _coarse = new CompressedKeys(keys, length, headSize, options.NormalizerKernel, options.NormalizerStride, fullWindowsOnly: true);
+        _fine = new CompressedKeys(headSize, options.CompressionKernel, options.CompressionStride, capacity);
+        _coarse = new CompressedKeys(headSize, options.NormalizerKernel, options.NormalizerStride, capacity);
+    }
+
+    public void Extend(ReadOnlySpan<float> keys, int length)
+    {
+        _fine.Extend(keys, length);
+        _coarse.Extend(keys, length);
     }
 
     public void Score(ReadOnlySpan<float> queries, int visibleKeys, Span<float> scores)
@@ -72,11 +79,5 @@ internal sealed class CompressedBlockScorer : IBlockScorer
             ArrayPool<float>.Shared.Return(coarseScores);
             ArrayPool<float>.Shared.Return(importance);
         }
-    }
-
-    public void Dispose()
-    {
-        _fine.Dispose();
-        _coarse.Dispose();
     }
 }

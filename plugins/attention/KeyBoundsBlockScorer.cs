@@ -3,7 +3,8 @@ namespace Sieve.Plugins.Attention;
 /// <summary>
 /// <c>key-bounds</c>: Quest's training-free bound on a block's largest score. For each query head q and block with key
 /// minimum m and maximum M, Σᵢ max(qᵢ·mᵢ, qᵢ·Mᵢ) bounds q·k from above for every key of the block; the bound is summed
-/// over the group's heads (one choice per key/value head) and scaled. Thread-safe after construction.
+/// over the group's heads (one choice per key/value head) and scaled. The bounds grow with the keys, one key's work per
+/// decode step. Thread-safe between extensions.
 /// </summary>
 internal sealed class KeyBoundsBlockScorer : IBlockScorer
 {
@@ -11,14 +12,16 @@ internal sealed class KeyBoundsBlockScorer : IBlockScorer
     private readonly int _group;
     private readonly float _scale;
 
-    /// <param name="keys">The row's valid keys, [length, headSize].</param>
-    public KeyBoundsBlockScorer(ReadOnlySpan<float> keys, int length, int headSize, int group, float scale, int blockSize)
+    /// <param name="capacity">The most valid keys the row will hold.</param>
+    public KeyBoundsBlockScorer(int capacity, int headSize, int group, float scale, int blockSize)
     {
         _group = group;
         _scale = scale;
-        _bounds = new KeyBounds(headSize, blockSize, length);
-        _bounds.Append(keys[..(length * headSize)]);
+        _bounds = new KeyBounds(headSize, blockSize, capacity);
     }
+
+    public void Extend(ReadOnlySpan<float> keys, int length) =>
+        _bounds.Append(keys[(_bounds.Length * _bounds.HeadSize)..(length * _bounds.HeadSize)]);
 
     public void Score(ReadOnlySpan<float> queries, int visibleKeys, Span<float> scores)
     {
@@ -38,9 +41,5 @@ internal sealed class KeyBoundsBlockScorer : IBlockScorer
             }
             scores[block] = bound * _scale;
         }
-    }
-
-    public void Dispose()
-    {
     }
 }

@@ -7,7 +7,7 @@ namespace Sieve.Plugins.Attention;
 /// <c>oracle</c>: the exact attention mass of each block. Every query head takes the softmax over all the keys it sees
 /// (computed densely, as dense attention would); a block's score is the mass its keys receive, summed over the group's
 /// heads. What the best selection at a budget would choose: a measuring tool, as costly as dense attention. Reads the
-/// call's key panel (not owned). Thread-safe after construction.
+/// call's key panel (not owned), so it sees keys as the panel grows. Thread-safe between extensions.
 /// </summary>
 internal sealed class OracleBlockScorer(HeadPanel keys, int keyStart, int group, float scale, int blockSize) : IBlockScorer
 {
@@ -39,7 +39,7 @@ internal sealed class OracleBlockScorer(HeadPanel keys, int keyStart, int group,
         }
     }
 
-    public void Dispose()
+    public void Extend(ReadOnlySpan<float> keys, int length)
     {
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Sieve.Abstractions;
 using Sieve.Kernels;
 
 namespace Sieve.Plugins.Attention;
@@ -8,7 +9,9 @@ namespace Sieve.Plugins.Attention;
 /// block-level key"): every query scores the blocks it sees with the configured <see cref="IBlockScorer"/>,
 /// <see cref="BlockBudget"/> keeps its forced blocks and best scores, and exact attention runs over those blocks for the
 /// group's query heads at once. A query's choice depends only on its own vector and the keys it sees, so decoding token t
-/// chooses what prefill chose for query t. Thread-safe (no state between calls).
+/// chooses what prefill chose for query t. Given the run's <see cref="OperatorRunContext"/>, the key panels and the
+/// selection's key summaries live there per layer (<see cref="KeyHeadState"/>) and a decode step adds only its new
+/// keys. Thread-safe; calls for one layer of one run come one after another (ORT runs the graph's nodes in order).
 /// </summary>
 internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions options)
 {
@@ -22,71 +25,68 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
     public SelectionObserver? Observer { get; init; }
 
     /// <summary>Computes attention (layouts as <see cref="MultiHeadAttention.Compute(ReadOnlyMemory{float}, ReadOnlyMemory{float}, ReadOnlyMemory{float}, Memory{float}, AttentionDims, ReadOnlyMemory{int}, ReadOnlyMemory{int}, float, bool, int, KeyRangePlanner)"/>).</summary>
+    /// <param name="run">Where the key panels and the selection's key summaries live between calls (per layer); null keeps them for this call only.</param>
     public void Compute(ReadOnlyMemory<float> query, ReadOnlyMemory<float> key, ReadOnlyMemory<float> value, Memory<float> output,
-        AttentionDims dims, int[] starts, int[] ends, float scale, bool causal, int layer = 0)
+        AttentionDims dims, int[] starts, int[] ends, float scale, bool causal, int layer = 0, OperatorRunContext? run = null)
     {
         var rows = dims.Batch * dims.KeyValueHeads;
+        var states = run is null ? new KeyHeadState?[rows]
+            : run.GetOrAdd($"attention/block-sparse/{options.Selection}/layer{layer}", () => new KeyHeadState?[rows]);
+        if (states.Length != rows)
+        {
+            states = new KeyHeadState?[rows]; // another batch shape in the same run: nothing carries over
+        }
         var panels = new HeadPanel[rows];
         var scorers = new IBlockScorer[rows];
         var measure = BlockSparseDiagnostics.OracleEnabled;
         var oracles = measure && options.Selection != BlockSelection.Oracle ? new IBlockScorer[rows] : null;
         var bounds = new KeyRange[rows];
         var d = dims.HeadSize;
-        try
+        ParallelWork.For(rows, row =>
         {
-            ParallelWork.For(rows, row =>
+            var batch = row / dims.KeyValueHeads;
+            var end = Math.Clamp(ends[batch], 0, dims.KeyLength);
+            var start = Math.Clamp(starts.Length == 0 ? 0 : starts[batch], 0, end);
+            bounds[row] = new KeyRange(start, end);
+            var head = key.Span.Slice(row * dims.KeyLength * d, end * d);
+            var state = states[row];
+            if (state is null || !state.Continues(head, start, end, dims.KeyLength))
             {
-                var batch = row / dims.KeyValueHeads;
-                var end = Math.Clamp(ends[batch], 0, dims.KeyLength);
-                var start = Math.Clamp(starts.Length == 0 ? 0 : starts[batch], 0, end);
-                bounds[row] = new KeyRange(start, end);
-                var head = key.Span.Slice(row * dims.KeyLength * d, end * d);
-                panels[row] = new HeadPanel(head, end, d);
-                scorers[row] = CreateScorer(options.Selection, head[(start * d)..], end - start, panels[row], start, dims.Group, scale);
-                if (oracles is not null)
-                {
-                    oracles[row] = CreateScorer(BlockSelection.Oracle, head[(start * d)..], end - start, panels[row], start, dims.Group, scale);
-                }
-            });
-            var items = rows * dims.QueryLength;
-            var work = (long)dims.Batch * dims.QueryHeads * dims.QueryLength * dims.KeyLength * d;
-            var total = new SelectionTally();
-            var run = new Item(this, query, value, output, dims, panels, scorers, oracles, bounds, scale, causal, total);
-            if (work >= ParallelThreshold && items > 1)
-            {
-                ParallelWork.ForRanges(items, Environment.ProcessorCount * 8, run.Run);
+                var panel = new HeadPanel(dims.KeyLength, d);
+                state = new KeyHeadState(dims.KeyLength, d, start, CreateScorer(options.Selection, dims.KeyLength - start, panel, start, dims.Group, scale), panel);
+                states[row] = state;
             }
-            else
+            state.Extend(head, end);
+            panels[row] = state.Panel;
+            scorers[row] = state.Scorer;
+            if (oracles is not null)
             {
-                run.Run(0, items);
+                oracles[row] = CreateScorer(BlockSelection.Oracle, end - start, panels[row], start, dims.Group, scale);
             }
-            if (BlockSparseDiagnostics.DensityEnabled || measure)
-            {
-                total.Publish(options.Selection, dims.QueryLength == 1 ? "decode" : "prefill", layer);
-            }
+        });
+        var items = rows * dims.QueryLength;
+        var work = (long)dims.Batch * dims.QueryHeads * dims.QueryLength * dims.KeyLength * d;
+        var total = new SelectionTally();
+        var item = new Item(this, query, value, output, dims, panels, scorers, oracles, bounds, scale, causal, total);
+        if (work >= ParallelThreshold && items > 1)
+        {
+            ParallelWork.ForRanges(items, Environment.ProcessorCount * 8, item.Run);
         }
-        finally
+        else
         {
-            foreach (var scorer in scorers)
-            {
-                scorer?.Dispose();
-            }
-            foreach (var oracle in oracles ?? [])
-            {
-                oracle?.Dispose();
-            }
-            foreach (var panel in panels)
-            {
-                panel?.Dispose();
-            }
+            item.Run(0, items);
+        }
+        if (BlockSparseDiagnostics.DensityEnabled || measure)
+        {
+            total.Publish(options.Selection, dims.QueryLength == 1 ? "decode" : "prefill", layer);
         }
     }
 
-    private IBlockScorer CreateScorer(string selection, ReadOnlySpan<float> keys, int length, HeadPanel panel, int keyStart, int group, float scale) =>
+    private IBlockScorer CreateScorer(string selection, int capacity, HeadPanel panel, int keyStart, int group, float scale) =>
         selection switch
         {
-            BlockSelection.Compressed => new CompressedBlockScorer(keys, length, panel.HeadSize, group, scale, options),
-            BlockSelection.KeyBounds => new KeyBoundsBlockScorer(keys, length, panel.HeadSize, group, scale, options.BlockSize),
+            BlockSelection.Compressed => new CompressedBlockScorer(capacity, panel.HeadSize, group, scale, options),
+            BlockSelection.KeyBounds => new KeyBoundsBlockScorer(capacity, panel.HeadSize, group, scale, options.BlockSize),
             BlockSelection.Oracle => new OracleBlockScorer(panel, keyStart, group, scale, options.BlockSize),
             _ => throw new InvalidOperationException($"selection '{selection}' is not a per-query selection"),
         };

@@ -107,6 +107,28 @@ public class LmAttentionTests(ITestOutputHelper output)
         Assert.True(cosines.Min() < 0.99999f, "some blocks were really dropped");
     }
 
+    [Fact]
+    public void BlockSparse_StepsSharingOneRunContext_KeepPerLayerStateAndGiveTheSameLogits()
+    {
+        // generate shares one context across a batch's steps; the plugin then extends its key summaries per step.
+        var prompts = new[] { LongPrompt(300), LongPrompt(180) };
+        var sparseOptions = new Dictionary<string, string>
+        {
+            ["DenseBelow"] = "0", ["BlockSize"] = "16", ["TopKBlocks"] = "6", ["Selection"] = "compressed",
+        };
+        var attention = Bind("block-sparse", sparseOptions);
+        var run = new OperatorRunContext(DeviceKind.Cpu);
+        var shared = LastLogits(attention, prompts, 5, prefillChunk: 128, run);
+        var fresh = LastLogits(attention, prompts, 5, prefillChunk: 128);
+
+        Assert.True(run.TryGet<object>("attention/block-sparse/compressed/layer7", out _), "the operator kept no state in the shared context");
+        Assert.Equal(fresh.Count, shared.Count);
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            Assert.Equal(fresh[i], shared[i]);
+        }
+    }
+
     /// <summary>A prompt of about <paramref name="tokens"/> tokens made of the sample sentences.</summary>
     private static string LongPrompt(int tokens)
     {
@@ -127,7 +149,7 @@ public class LmAttentionTests(ITestOutputHelper output)
     /// <paramref name="steps"/> tokens (a fixed sequence, the same for every implementation); returns the logits of each
     /// row's last position after the prefill and after every decoding step.
     /// </summary>
-    private static List<float[]> LastLogits(BoundOperator? attention, string[] prompts, int steps, int prefillChunk)
+    private static List<float[]> LastLogits(BoundOperator? attention, string[] prompts, int steps, int prefillChunk, OperatorRunContext? run = null)
     {
         using var model = SieveLm.Model(attention: attention);
         var encoded = prompts.Select(Tokenizer.Encode).ToArray();
@@ -156,7 +178,7 @@ public class LmAttentionTests(ITestOutputHelper output)
                 }
                 mask.AsSpan(b * total, start + count).CopyTo(stepMask.AsSpan(b * (start + count)));
             }
-            model.Run(ids, positions, stepMask, batch, count, cache, logits);
+            model.Run(ids, positions, stepMask, batch, count, cache, logits, run);
             cache.Advance(count);
             start += count;
             if (start >= length)

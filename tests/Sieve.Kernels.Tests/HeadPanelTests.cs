@@ -24,4 +24,38 @@ public class HeadPanelTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(13, 7, 5)]
+    [InlineData(67, 40, 16)]
+    [InlineData(9, 32, 9)]
+    public void GrowingPanel_AppendedInPiecesEqualsThePanelBuiltAtOnce(int keys, int headSize, int firstPiece)
+    {
+        var source = Enumerable.Range(0, keys * headSize).Select(i => MathF.Sin(i) + 0.25f).ToArray();
+        using var whole = new HeadPanel(source, keys, headSize);
+        using var growing = new HeadPanel(keys + 3, headSize);
+        growing.Append(source.AsSpan(0, firstPiece * headSize));
+        for (var t = firstPiece; t < keys; t++)
+        {
+            growing.Append(source.AsSpan(t * headSize, headSize));
+        }
+        Assert.Equal(keys, growing.Keys);
+        for (var d = 0; d < headSize; d++)
+        {
+            for (var t = 0; t < growing.Stride; t++)
+            {
+                var expected = t < keys ? whole.Data[d * whole.Stride + t] : 0f;
+                Assert.Equal(expected, growing.Data[d * growing.Stride + t]);
+            }
+        }
+    }
+
+    [Fact]
+    public void GrowingPanel_RefusesKeysBeyondItsCapacity()
+    {
+        using var panel = new HeadPanel(8, 4);
+        panel.Append(new float[8 * 4]);
+        var error = Assert.Throws<InvalidOperationException>(() => panel.Append(new float[4]));
+        Assert.Contains("do not fit a panel of 8", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -55,7 +55,8 @@ public sealed class GpuKeyBoundScoresTests : IDisposable
                 Assert.Equal(bounds.Minimum(block).ToArray(), gpuMinimum.AsSpan((row * maxBlocks + block) * headSize, headSize).ToArray());
                 Assert.Equal(bounds.Maximum(block).ToArray(), gpuMaximum.AsSpan((row * maxBlocks + block) * headSize, headSize).ToArray());
             }
-            using var scorer = new KeyBoundsBlockScorer(rowKeys, length, headSize, dims.Group, scale, blockSize);
+            var scorer = new KeyBoundsBlockScorer(length, headSize, dims.Group, scale, blockSize);
+            scorer.Extend(rowKeys, length);
             for (var i = 0; i < queries; i++)
             {
                 var visibleKeys = causal ? Math.Min(length, i + dims.CausalOffset - starts[b] + 1) : length;

@@ -109,6 +109,73 @@ public sealed class PerQueryBlockSparseAttentionTests
     [InlineData(BlockSelection.Compressed)]
     [InlineData(BlockSelection.KeyBounds)]
     [InlineData(BlockSelection.Oracle)]
+    public void Compute_DecodeInOneRun_ExtendsTheKeptSummariesAndChoosesAsAFreshCallDoes(string selection)
+    {
+        // An in-place cache of 193 positions: a prefill chunk of 70 keys, then decode steps 70..192 in one run.
+        var c = new SelectionCase(1, 6, 2, 193, 193, 24, true);
+        var options = c.Options(selection);
+        var (inputs, _) = c.Build(options);
+        var run = new OperatorRunContext(DeviceKind.Cpu);
+        var chunk = c with { Queries = 70 };
+        var chunkQueries = new float[c.Heads * 70 * c.HeadSize];
+        for (var h = 0; h < c.Heads; h++)
+        {
+            inputs.Query.AsSpan(h * c.Queries * c.HeadSize, 70 * c.HeadSize).CopyTo(chunkQueries.AsSpan(h * 70 * c.HeadSize));
+        }
+        Run(options, chunk, inputs with { Query = chunkQueries }, keyEnds: [70], queryPosition: 0, run: run);
+        var key = $"attention/block-sparse/{selection}/layer0";
+        Assert.True(run.TryGet<KeyHeadState?[]>(key, out var afterPrefill), "the run keeps no state for the layer");
+        var kept = afterPrefill!.ToArray();
+        Assert.All(kept, state => Assert.Equal(70, state!.Panel.Keys));
+
+        for (var t = 70; t < c.Keys; t++)
+        {
+            var step = c with { Queries = 1 };
+            var stepInputs = inputs.DecodeStep(c, t, c.Keys);
+            var inRun = new ConcurrentDictionary<int, int[]>();
+            var fresh = new ConcurrentDictionary<int, int[]>();
+            var runOutput = Run(options, step, stepInputs, (_, g, _, blocks) => inRun[g] = blocks.ToArray(), keyEnds: [t + 1], queryPosition: t, run: run);
+            var freshOutput = Run(options, step, stepInputs, (_, g, _, blocks) => fresh[g] = blocks.ToArray(), keyEnds: [t + 1], queryPosition: t);
+            for (var g = 0; g < c.KvHeads; g++)
+            {
+                Assert.Equal(fresh[g], inRun[g]);
+            }
+            Assert.Equal(freshOutput, runOutput);
+        }
+        Assert.True(run.TryGet<KeyHeadState?[]>(key, out var afterDecode));
+        for (var row = 0; row < kept.Length; row++)
+        {
+            Assert.Same(kept[row], afterDecode![row]);
+            Assert.Equal(c.Keys, afterDecode[row]!.Panel.Keys);
+        }
+    }
+
+    [Fact]
+    public void Compute_KeysThatNoLongerMatchTheRunsState_AreSummarisedAfresh()
+    {
+        // A second sequence in the same run (its first keys differ) must not be scored with the first one's summaries.
+        var c = new SelectionCase(1, 6, 2, 193, 193, 24, true);
+        var options = c.Options(BlockSelection.Compressed);
+        var (inputs, _) = c.Build(options);
+        var run = new OperatorRunContext(DeviceKind.Cpu);
+        var step = c with { Queries = 1 };
+        Run(options, step, inputs.DecodeStep(c, 150, c.Keys), keyEnds: [151], queryPosition: 150, run: run);
+        Assert.True(run.TryGet<KeyHeadState?[]>("attention/block-sparse/compressed/layer0", out var first));
+        var firstStates = first!.ToArray();
+
+        var other = inputs with { Key = inputs.Key.Select(x => -x).ToArray() };
+        var inRun = Run(options, step, other.DecodeStep(c, 160, c.Keys), keyEnds: [161], queryPosition: 160, run: run);
+        var fresh = Run(options, step, other.DecodeStep(c, 160, c.Keys), keyEnds: [161], queryPosition: 160);
+
+        Assert.Equal(fresh, inRun);
+        Assert.True(run.TryGet<KeyHeadState?[]>("attention/block-sparse/compressed/layer0", out var second));
+        Assert.NotSame(firstStates[0], second![0]);
+    }
+
+    [Theory]
+    [InlineData(BlockSelection.Compressed)]
+    [InlineData(BlockSelection.KeyBounds)]
+    [InlineData(BlockSelection.Oracle)]
     public void Diagnostics_Listening_PublishDensityAndOracleRecall(string selection)
     {
         var c = new SelectionCase(1, 6, 2, 193, 193, 24, true) { TopK = 5 };
@@ -189,7 +256,7 @@ public sealed class PerQueryBlockSparseAttentionTests
     }
 
     private static float[] Run(BlockSparseAttentionOptions options, SelectionCase c, Inputs inputs, SelectionObserver? observer = null,
-        int[]? keyEnds = null, int? queryPosition = null)
+        int[]? keyEnds = null, int? queryPosition = null, OperatorRunContext? run = null)
     {
         var output = new float[c.Batch * c.Heads * c.Queries * c.HeadSize];
         var shape = new AttentionShape(c.Heads, c.KvHeads, c.HeadSize, 1 / MathF.Sqrt(c.HeadSize), c.Causal, 0) { CausalOffset = queryPosition };
@@ -203,7 +270,7 @@ public sealed class PerQueryBlockSparseAttentionTests
             KeyStarts = new TensorView<int>(inputs.Starts.AsMemory(), new TensorShape(c.Batch)),
             KeyEnds = new TensorView<int>(ends.AsMemory(), new TensorShape(c.Batch)),
             Output = new TensorView<float>(output.AsMemory(), new TensorShape(c.Batch, c.Heads, c.Queries, c.HeadSize)),
-            Context = new OperatorRunContext(DeviceKind.Cpu),
+            Context = run ?? new OperatorRunContext(DeviceKind.Cpu),
         });
         return output;
     }

@@ -63,6 +63,16 @@ internal sealed class ModelSession : IDisposable
     }
 
     /// <summary>
+    /// Runs the session on a binding with <paramref name="run"/> as the operators' run-scoped context: a caller that
+    /// passes the same context to several runs (the steps of one generation batch) lets operators keep state between them.
+    /// </summary>
+    public void RunWithBinding(RunOptions options, OrtIoBinding binding, OperatorRunContext run)
+    {
+        using var scope = OperatorRunScope.Begin(run);
+        Session.RunWithBinding(options, binding);
+    }
+
+    /// <summary>
     /// An ORT fp32 tensor over GPU memory the caller owns (in the primary context ORT uses too), for binding inputs or
     /// outputs of a CUDA session.
     /// </summary>

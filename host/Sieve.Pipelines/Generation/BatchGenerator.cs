@@ -6,7 +6,9 @@ namespace Sieve.Host.Generation;
 /// <summary>
 /// Continues a batch of prompts: left-pads them to one length, fills the KV cache in chunks (prefill), then decodes one
 /// token per sequence per step until every sequence has stopped. The cache is allocated once per batch, for its longest
-/// prompt plus its largest <c>max_new_tokens</c>. Not thread-safe.
+/// prompt plus its largest <c>max_new_tokens</c>, and so is the operators' <see cref="OperatorRunContext"/>: every step of
+/// the batch shares it, so an operator may keep per-layer state (block summaries, selections) for as long as the cache
+/// lives. Not thread-safe.
 /// </summary>
 internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvCache cache, int prefillChunk = 256)
 {
@@ -36,6 +38,7 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
         }
 
         using var buffer = cache.Allocate(new KvCacheShape(model.Layers, batch, model.KeyValueHeads, maxLength, model.HeadSize, model.Device));
+        var run = new OperatorRunContext(model.Device);
         var clock = Stopwatch.StartNew();
         var count = 0;
         for (var start = 0; start < promptLength; start += count)
@@ -51,7 +54,7 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
                     positions[row * count + t] = Math.Max(token, 0);
                 }
             }
-            Step(buffer, ids, positions, mask, stepMask, batch, count, maxLength, logits);
+            Step(buffer, run, ids, positions, mask, stepMask, batch, count, maxLength, logits);
         }
         Meter.AddPrefill(batch * promptLength, clock.Elapsed);
 
@@ -88,13 +91,13 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
             }
             count = 1;
             last = 0;
-            Step(buffer, ids, positions, mask, stepMask, batch, 1, maxLength, logits);
+            Step(buffer, run, ids, positions, mask, stepMask, batch, 1, maxLength, logits);
         }
         Meter.AddDecode(generated, clock.Elapsed);
         return [.. states.Select(s => s.Result())];
     }
 
-    private void Step(IKvCacheBuffer buffer, long[] ids, long[] positions, long[] mask, long[] stepMask, int batch, int count, int maxLength, float[] logits)
+    private void Step(IKvCacheBuffer buffer, OperatorRunContext run, long[] ids, long[] positions, long[] mask, long[] stepMask, int batch, int count, int maxLength, float[] logits)
     {
         // The mask input is [batch, past + count]: the first columns of each row of the batch's mask.
         var columns = buffer.Length + count;
@@ -102,7 +105,7 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
         {
             Array.Copy(mask, row * maxLength, stepMask, row * columns, columns);
         }
-        model.Run(ids, positions, stepMask, batch, count, buffer, logits);
+        model.Run(ids, positions, stepMask, batch, count, buffer, logits, run);
         buffer.Advance(count);
     }
 

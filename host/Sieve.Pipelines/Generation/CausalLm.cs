@@ -82,7 +82,9 @@ internal sealed class CausalLm : IDisposable
     /// <param name="ids">[batch, count].</param>
     /// <param name="positions">[batch, count].</param>
     /// <param name="mask">[batch, past + count]: 1 for real tokens, 0 for padding.</param>
-    public void Run(long[] ids, long[] positions, long[] mask, int batch, int count, IKvCacheBuffer cache, Memory<float> logits)
+    /// <param name="run">The operators' run-scoped context; pass one per generation batch (with its cache) so that operators
+    /// keep per-layer state across its steps. Null: a fresh one for this step.</param>
+    public void Run(long[] ids, long[] positions, long[] mask, int batch, int count, IKvCacheBuffer cache, Memory<float> logits, OperatorRunContext? run = null)
     {
         var past = cache.Length;
         if (past + count > cache.MaxLength)
@@ -111,7 +113,7 @@ internal sealed class CausalLm : IDisposable
             }
             Bind(values, v => binding.BindOutput("logits", v),
                 OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits[..(batch * count * VocabularySize)], [batch, count, VocabularySize]));
-            _model.Session.RunWithBinding(_runOptions, binding);
+            _model.RunWithBinding(_runOptions, binding, run ?? new OperatorRunContext(Device));
         }
         finally
         {

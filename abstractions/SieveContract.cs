@@ -14,7 +14,7 @@ public static class SieveContract
     public const int Major = 4;
 
     /// <summary>Raised when members are added without breaking existing plugins.</summary>
-    public const int Minor = 0;
+    public const int Minor = 1;
 
     /// <summary>The contract version as text, e.g. <c>1.0</c>.</summary>
     public static string Text => $"{Major}.{Minor}";

@@ -20,4 +20,10 @@ public sealed record AttentionShape(int QueryHeads, int KeyValueHeads, int HeadS
     /// longer than the keys filled so far (an in-place cache); an implementation that cannot honour it refuses the call.
     /// </summary>
     public int? CausalOffset { get; init; }
+
+    /// <summary>
+    /// How many attention nodes the host found in the model (contract 4.1), set when support is checked at load so that an
+    /// implementation with per-layer configuration can refuse a model of another depth; 0 when unknown (at run time).
+    /// </summary>
+    public int Layers { get; init; }
 }

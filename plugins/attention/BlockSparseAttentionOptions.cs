@@ -2,8 +2,8 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Sieve.Plugins.Attention;
 
-/// <summary>Options of <c>attention/block-sparse</c> (<c>Sieve:Operators:attention:Options</c>).</summary>
-public sealed class BlockSparseAttentionOptions : IValidatableObject
+/// <summary>Options of <c>attention/block-sparse</c> (<c>Sieve:Operators:attention:Options</c>); <c>attention/layer-reuse</c> adds its policy.</summary>
+public class BlockSparseAttentionOptions : IValidatableObject
 {
     /// <summary>Tokens per key block and per query block (InfLLM-V2: 64).</summary>
     [Range(4, 4096)]
@@ -59,7 +59,7 @@ public sealed class BlockSparseAttentionOptions : IValidatableObject
     /// </summary>
     public string ScorePrecision { get; set; } = "fp32";
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    public virtual IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ScorePrecision is not ("fp32" or "fp16"))
         {

@@ -16,6 +16,10 @@ namespace Sieve.Plugins.Attention;
 /// that this selection also kept, summed, and how many were summed.</item>
 /// <item><c>oracle.mass.kept</c>, <c>oracle.mass.best</c>: summed over selections, the share of the exact attention mass
 /// (summed over the group's heads) inside the blocks this selection kept, and inside the oracle's choice.</item>
+/// <item><c>selection.seconds</c>: time spent choosing blocks (building and extending the key summaries, scoring,
+/// budgeting), summed over the workers (CPU seconds, not wall time); a layer that reuses another's choice spends none.</item>
+/// <item><c>reuse.fallbacks</c>: calls of an <c>attention/layer-reuse</c> layer that found no choice of its source
+/// layer for the same step and chose itself.</item>
 /// </list>
 /// Thread-safe.
 /// </summary>
@@ -33,9 +37,11 @@ public static class BlockSparseDiagnostics
     internal static readonly Counter<long> RecallSamples = Meter.CreateCounter<long>("oracle.recall.samples");
     internal static readonly Counter<double> MassKept = Meter.CreateCounter<double>("oracle.mass.kept");
     internal static readonly Counter<double> MassBest = Meter.CreateCounter<double>("oracle.mass.best");
+    internal static readonly Counter<double> SelectionSeconds = Meter.CreateCounter<double>("selection.seconds");
+    internal static readonly Counter<long> ReuseFallbacks = Meter.CreateCounter<long>("reuse.fallbacks");
 
     /// <summary>Whether anyone listens to the density counters.</summary>
-    internal static bool DensityEnabled => VisibleBlocks.Enabled || ChosenBlocks.Enabled;
+    internal static bool DensityEnabled => VisibleBlocks.Enabled || ChosenBlocks.Enabled || SelectionSeconds.Enabled;
 
     /// <summary>Whether anyone listens to the oracle comparison (which then runs).</summary>
     internal static bool OracleEnabled => Recall.Enabled || MassKept.Enabled || MassBest.Enabled;

@@ -26,9 +26,13 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
 
     /// <summary>Computes attention (layouts as <see cref="MultiHeadAttention.Compute(ReadOnlyMemory{float}, ReadOnlyMemory{float}, ReadOnlyMemory{float}, Memory{float}, AttentionDims, ReadOnlyMemory{int}, ReadOnlyMemory{int}, float, bool, int, KeyRangePlanner)"/>).</summary>
     /// <param name="run">Where the key panels and the selection's key summaries live between calls (per layer); null keeps them for this call only.</param>
+    /// <param name="record">Receives every query's chosen blocks (a layer whose choice later layers reuse).</param>
+    /// <param name="reuse">Blocks chosen by another layer for a call of the same geometry: attended over instead of choosing.</param>
     public void Compute(ReadOnlyMemory<float> query, ReadOnlyMemory<float> key, ReadOnlyMemory<float> value, Memory<float> output,
-        AttentionDims dims, int[] starts, int[] ends, float scale, bool causal, int layer = 0, OperatorRunContext? run = null)
+        AttentionDims dims, int[] starts, int[] ends, float scale, bool causal, int layer = 0, OperatorRunContext? run = null,
+        BlockChoices? record = null, BlockChoices? reuse = null)
     {
+        var clock = System.Diagnostics.Stopwatch.GetTimestamp();
         var rows = dims.Batch * dims.KeyValueHeads;
         var states = run is null ? new KeyHeadState?[rows]
             : run.GetOrAdd($"attention/block-sparse/{options.Selection}/layer{layer}", () => new KeyHeadState?[rows]);
@@ -56,7 +60,14 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
                 state = new KeyHeadState(dims.KeyLength, d, start, CreateScorer(options.Selection, dims.KeyLength - start, panel, start, dims.Group, scale), panel);
                 states[row] = state;
             }
-            state.Extend(head, end);
+            if (reuse is null)
+            {
+                state.Extend(head, end);
+            }
+            else
+            {
+                state.Panel.Append(head[(state.Panel.Keys * d)..(end * d)]); // a reusing layer needs only its own keys
+            }
             panels[row] = state.Panel;
             scorers[row] = state.Scorer;
             if (oracles is not null)
@@ -66,8 +77,8 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
         });
         var items = rows * dims.QueryLength;
         var work = (long)dims.Batch * dims.QueryHeads * dims.QueryLength * dims.KeyLength * d;
-        var total = new SelectionTally();
-        var item = new Item(this, query, value, output, dims, panels, scorers, oracles, bounds, scale, causal, total);
+        var total = new SelectionTally { SelectionTicks = reuse is null ? System.Diagnostics.Stopwatch.GetTimestamp() - clock : 0 };
+        var item = new Item(this, query, value, output, dims, panels, scorers, oracles, bounds, scale, causal, total) { Record = record, Reuse = reuse };
         if (work >= ParallelThreshold && items > 1)
         {
             ParallelWork.ForRanges(items, Environment.ProcessorCount * 8, item.Run);
@@ -78,7 +89,7 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
         }
         if (BlockSparseDiagnostics.DensityEnabled || measure)
         {
-            total.Publish(options.Selection, dims.QueryLength == 1 ? "decode" : "prefill", layer);
+            total.Publish(reuse is null ? options.Selection : "reused", dims.QueryLength == 1 ? "decode" : "prefill", layer);
         }
     }
 
@@ -96,6 +107,10 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
         AttentionDims dims, HeadPanel[] panels, IBlockScorer[] scorers, IBlockScorer[]? oracles, KeyRange[] bounds, float scale, bool causal,
         SelectionTally total)
     {
+        public BlockChoices? Record { get; init; }
+
+        public BlockChoices? Reuse { get; init; }
+
         public void Run(int from, int to)
         {
             var options = owner.Options;
@@ -141,8 +156,23 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
                     }
                     var visible = (visibleKeys + options.BlockSize - 1) / options.BlockSize;
                     var diagonal = Math.Clamp(position / options.BlockSize, 0, visible - 1);
-                    scorers[row].Score(queries, visibleKeys, scores.AsSpan(0, visible));
-                    var kept = BlockBudget.Choose(scores, visible, diagonal, causal, options, choice);
+                    var kept = 0;
+                    if (Reuse is null)
+                    {
+                        var clock = System.Diagnostics.Stopwatch.GetTimestamp();
+                        scorers[row].Score(queries, visibleKeys, scores.AsSpan(0, visible));
+                        kept = BlockBudget.Choose(scores, visible, diagonal, causal, options, choice);
+                        tally.SelectionTicks += System.Diagnostics.Stopwatch.GetTimestamp() - clock;
+                    }
+                    else
+                    {
+                        Array.Clear(choice, 0, visible);
+                        foreach (var block in Reuse.Get(row, q) ?? [])
+                        {
+                            choice[block] = BlockBudget.Picked;
+                            kept++;
+                        }
+                    }
                     var count = 0;
                     ranges.Clear();
                     for (var block = 0; block < visible; block++)
@@ -169,6 +199,7 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
                         result.AsSpan(h * d, d).CopyTo(output.Span.Slice(((firstHead + h) * dims.QueryLength + q) * d, d));
                     }
                     owner.Observer?.Invoke(batch, kvHead, q, chosen.AsSpan(0, count));
+                    Record?.Set(row, q, chosen.AsSpan(0, count));
                     tally.Visible += visible;
                     tally.Chosen += kept;
                     if (visible > BlockBudget.Budget(options, visible))

@@ -12,6 +12,7 @@ internal sealed class SelectionTally
     public long RecallSamples;
     public double MassKept;
     public double MassBest;
+    public long SelectionTicks;
 
     public void Add(SelectionTally other)
     {
@@ -24,6 +25,7 @@ internal sealed class SelectionTally
             RecallSamples += other.RecallSamples;
             MassKept += other.MassKept;
             MassBest += other.MassBest;
+            SelectionTicks += other.SelectionTicks;
         }
     }
 
@@ -41,5 +43,6 @@ internal sealed class SelectionTally
         BlockSparseDiagnostics.RecallSamples.Add(RecallSamples, tag, phaseTag, layerTag);
         BlockSparseDiagnostics.MassKept.Add(MassKept, tag, phaseTag, layerTag);
         BlockSparseDiagnostics.MassBest.Add(MassBest, tag, phaseTag, layerTag);
+        BlockSparseDiagnostics.SelectionSeconds.Add((double)SelectionTicks / System.Diagnostics.Stopwatch.Frequency, tag, phaseTag, layerTag);
     }
 }

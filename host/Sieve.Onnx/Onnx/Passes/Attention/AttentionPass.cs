@@ -32,7 +32,7 @@ internal sealed class AttentionPass(IAttention attention, string implementation,
         foreach (var match in matches)
         {
             var a = match.Attributes;
-            var problem = attention.CheckSupport(new AttentionShape(a.QueryHeads, a.KeyValueHeads, a.HeadSize, a.Scale, a.Causal, a.Layer) { Device = context.Device });
+            var problem = attention.CheckSupport(new AttentionShape(a.QueryHeads, a.KeyValueHeads, a.HeadSize, a.Scale, a.Causal, a.Layer) { Device = context.Device, Layers = matches.Count });
             if (problem is not null)
             {
                 throw new NotSupportedException($"{implementation} cannot run {match.Describe()}: {problem}");

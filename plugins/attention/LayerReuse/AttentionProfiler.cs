@@ -28,6 +28,9 @@ public sealed class AttentionProfiler(BlockSparseAttentionOptions options, int s
     /// <summary>The shape of each attention node, as checked at load.</summary>
     public IReadOnlyDictionary<int, AttentionShape> Shapes => _shapes;
 
+    /// <summary>The sizes of the last call (heads and head size, which a graph may fix only at run time).</summary>
+    public AttentionDims? LastCall { get; private set; }
+
     public string? CheckSupport(AttentionShape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
@@ -39,6 +42,7 @@ public sealed class AttentionProfiler(BlockSparseAttentionOptions options, int s
     {
         var shape = attention.Shape;
         var dims = AttentionDims.Of(attention.Query, attention.Key, shape);
+        LastCall = dims;
         var starts = attention.KeyStarts.Span.ToArray();
         var ends = attention.KeyEnds.Span.ToArray();
         MultiHeadAttention.Compute(attention.Query.Memory, attention.Key.Memory, attention.Value.Memory, attention.Output.Memory, dims, starts, ends,

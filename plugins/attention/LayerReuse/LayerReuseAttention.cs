@@ -14,7 +14,7 @@ namespace Sieve.Plugins.Attention;
 /// heads keep their own choices (head h reuses head h's). CPU only so far: the GPU kernels choose per tile of queries.
 /// Thread-safe (state lives in the run's context).
 /// </summary>
-public sealed class LayerReuseAttention : IAttention
+public sealed class LayerReuseAttention : IAttention, IDescribesAttentionNodes
 {
     public const string Name = "layer-reuse";
 
@@ -43,6 +43,24 @@ public sealed class LayerReuseAttention : IAttention
         return mismatch is null ? null : $"{mismatch} (policy {_options.Policy}, made for {Policy.Model.Name})";
     }
 
+    public string? Describe(AttentionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Layer >= Policy.Layers.Count)
+        {
+            return null;
+        }
+        var plan = Policy.Layers[shape.Layer];
+        var what = plan.Mode switch
+        {
+            LayerMode.Dense => "dense",
+            LayerMode.Compute => $"chooses its own blocks ({_options.Selection})",
+            _ => $"reuses layer {plan.Source}'s blocks",
+        };
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{what}; sensitivity {plan.Sensitivity:F3} (policy {Path.GetFileName(_options.Policy)})");
+    }
+
     public void Compute(in AttentionCall attention)
     {
         if (attention.Device != DeviceKind.Cpu)
@@ -54,6 +72,11 @@ public sealed class LayerReuseAttention : IAttention
         var starts = attention.KeyStarts.Span.ToArray();
         var ends = attention.KeyEnds.Span.ToArray();
         var (query, key, value, output) = (attention.Query.Memory, attention.Key.Memory, attention.Value.Memory, attention.Output.Memory);
+        // Heads and head size are often known only now (a graph that reshapes at run time).
+        if (Policy.Mismatch(shape.Layer, 0, dims.QueryHeads, dims.KeyValueHeads, dims.HeadSize) is { } mismatch)
+        {
+            throw new NotSupportedException($"attention/layer-reuse: {mismatch} (policy {_options.Policy}, made for {Policy.Model.Name}).");
+        }
         var plan = Policy.Layers[shape.Layer];
         if (dims.KeyLength < _options.DenseBelow || plan.Mode == LayerMode.Dense)
         {

@@ -97,7 +97,7 @@ public sealed record LayerReusePolicy
         return null;
     }
 
-    /// <summary>Why a node of this geometry may not run this policy, or null.</summary>
+    /// <summary>Why a node of this geometry may not run this policy, or null. Sizes of 0 (known only at run time) are not compared.</summary>
     public string? Mismatch(int layer, int layers, int queryHeads, int keyValueHeads, int headSize)
     {
         if (layers > 0 && layers != Model.Layers)
@@ -108,7 +108,8 @@ public sealed record LayerReusePolicy
         {
             return $"the policy plans {Model.Layers} layers, this node is layer {layer}";
         }
-        if (queryHeads != Model.QueryHeads || keyValueHeads != Model.KeyValueHeads || headSize != Model.HeadSize)
+        static bool Differs(int actual, int expected) => actual > 0 && actual != expected;
+        if (Differs(queryHeads, Model.QueryHeads) || Differs(keyValueHeads, Model.KeyValueHeads) || Differs(headSize, Model.HeadSize))
         {
             return $"the policy is for {Model.QueryHeads} query heads, {Model.KeyValueHeads} key/value heads of size {Model.HeadSize}; " +
                 $"layer {layer} has {queryHeads}, {keyValueHeads} of size {headSize}";

@@ -127,7 +127,9 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
         var others = chosen.Where(c => c.Slot.Name != "attention").ToList();
         // Block-sparse keeps the options configured for it (--set Sieve:Operators:attention:Options:...), with the selection replaced.
         var sparseOptions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (configured is { Options: { } section } && string.Equals(configured.Use, AttentionConfiguration.BlockSparse, StringComparison.OrdinalIgnoreCase))
+        // layer-reuse takes the same options plus its Policy, which block-sparse does not know.
+        if (configured is { Options: { } section } && (string.Equals(configured.Use, AttentionConfiguration.BlockSparse, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(configured.Use, AttentionConfiguration.LayerReuse, StringComparison.OrdinalIgnoreCase)))
         {
             foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
             {
@@ -144,8 +146,12 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
             var operatorsOfRun = new List<BoundOperator>(others);
             if (configuration.Attention != AttentionConfiguration.Model)
             {
-                var attentionOptions = new Dictionary<string, string>(configuration.Attention == AttentionConfiguration.BlockSparse ? sparseOptions : [],
+                var attentionOptions = new Dictionary<string, string>(configuration.IsSparse ? sparseOptions : [],
                     StringComparer.OrdinalIgnoreCase);
+                if (configuration.Attention != AttentionConfiguration.LayerReuse)
+                {
+                    attentionOptions.Remove("Policy");
+                }
                 if (configuration.Selection is { } selection)
                 {
                     attentionOptions["Selection"] = selection;

@@ -38,7 +38,7 @@ internal static class EvalVerb
             VerbOptions.OptionalPositiveInt("--windows", "Windows per context (default: all)."),
             VerbOptions.PositiveIntList("--lengths", [], "Pass-key lengths (default: those of the pass-key set)."),
             VerbOptions.OptionalPositiveInt("--per-cell", "Pass-key cases per cell (default: all)."),
-            VerbOptions.NameList("--attention", [], "Compare attentions: model,dense,block-sparse (default: the configured one only)."),
+            VerbOptions.NameList("--attention", [], "Compare attentions: model,dense,block-sparse,layer-reuse (default: the configured one only; layer-reuse needs Options:Policy)."),
             VerbOptions.NameList("--selection", [], "Block-sparse selections to compare: compressed,key-bounds,oracle,compressed-tile " +
                 "(with --attention block-sparse; the configured block-sparse options apply to each)."),
         },

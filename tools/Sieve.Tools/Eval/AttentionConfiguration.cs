@@ -4,17 +4,22 @@ namespace Sieve.Tools.Eval;
 
 /// <summary>
 /// One attention choice of <c>sieve eval lm --attention … --selection …</c>: the model's own graph (<c>model</c>),
-/// <c>attention/dense</c>, or <c>attention/block-sparse</c> with one selection.
+/// <c>attention/dense</c>, <c>attention/block-sparse</c> with one selection, or <c>attention/layer-reuse</c> (its policy and
+/// selection from the configured attention options).
 /// </summary>
-/// <param name="Attention"><c>model</c>, <c>dense</c> or <c>block-sparse</c>.</param>
+/// <param name="Attention"><c>model</c>, <c>dense</c>, <c>block-sparse</c> or <c>layer-reuse</c>.</param>
 /// <param name="Selection">The block-sparse selection, or null (the configured one, or not block-sparse).</param>
 internal sealed record AttentionConfiguration(string Attention, string? Selection)
 {
     public const string Model = "model";
     public const string Dense = "dense";
     public const string BlockSparse = "block-sparse";
+    public const string LayerReuse = "layer-reuse";
 
-    public static IReadOnlyList<string> Attentions { get; } = [Model, Dense, BlockSparse];
+    public static IReadOnlyList<string> Attentions { get; } = [Model, Dense, BlockSparse, LayerReuse];
+
+    /// <summary>Whether it chooses blocks (and takes the configured block-sparse options).</summary>
+    public bool IsSparse => Attention is BlockSparse or LayerReuse;
 
     public override string ToString() => Selection is null ? Attention : $"{Attention}/{Selection}";
 

@@ -4,7 +4,7 @@ using System.Diagnostics.Metrics;
 namespace Sieve.Tools.Eval;
 
 /// <summary>
-/// Listens to <c>attention/block-sparse</c>'s diagnostic counters (meter <see cref="MeterName"/>, documented in
+/// Listens to <c>attention/block-sparse</c>'s (and <c>attention/layer-reuse</c>'s) diagnostic counters (meter <see cref="MeterName"/>, documented in
 /// docs/block-sparse-attention.md; the tools never reference the plugin, so the names are its published contract).
 /// While this listens the plugin also runs the dense oracle beside its selection to measure recall. Thread-safe.
 /// </summary>
@@ -81,7 +81,7 @@ internal sealed class BlockSparseListener : IDisposable
     {
         double Get(string name) => _sums.TryGetValue(prefix + name, out var value) ? value : 0;
         return new SelectionFigures((long)Get("blocks.visible"), (long)Get("blocks.chosen"), (long)Get("selections"), Get("oracle.recall"),
-            (long)Get("oracle.recall.samples"), Get("oracle.mass.kept"), Get("oracle.mass.best"));
+            (long)Get("oracle.recall.samples"), Get("oracle.mass.kept"), Get("oracle.mass.best"), Get("selection.seconds"));
     }
 
     public void Dispose() => _listener.Dispose();

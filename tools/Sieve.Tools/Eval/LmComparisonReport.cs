@@ -69,8 +69,8 @@ internal sealed record LmComparisonReport(string Model, string Options, string M
             }
         }
         text.AppendLine();
-        text.AppendLine("block-sparse selection       part          density  recall  mass kept  oracle mass  selections");
-        foreach (var result in Results.Where(r => r.Configuration.Attention == AttentionConfiguration.BlockSparse))
+        text.AppendLine("block-sparse selection       part          density  recall  mass kept  oracle mass  selections  selection s");
+        foreach (var result in Results.Where(r => r.Configuration.IsSparse))
         {
             foreach (var (part, figures) in new[]
                      {
@@ -78,10 +78,10 @@ internal sealed record LmComparisonReport(string Model, string Options, string M
                      })
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"{result.Configuration,-29}{part,-12}  {Figure(figures.Density),7}  {Figure(figures.Recall),6}  {Figure(figures.MassKept),9}  {Figure(figures.MassBest),11}  {figures.Selections,10}");
+                    $"{result.Configuration,-29}{part,-12}  {Figure(figures.Density),7}  {Figure(figures.Recall),6}  {Figure(figures.MassKept),9}  {Figure(figures.MassBest),11}  {figures.Selections,10}  {figures.SelectionSeconds,11:F2}");
             }
         }
-        var sparse = Results.Where(r => r.Configuration.Attention == AttentionConfiguration.BlockSparse && r.PasskeyDecodeByLayer.Count > 0).ToList();
+        var sparse = Results.Where(r => r.Configuration.IsSparse && r.PasskeyDecodeByLayer.Count > 0).ToList();
         if (sparse.Count > 0)
         {
             var layers = sparse.SelectMany(r => r.PasskeyDecodeByLayer.Keys).Distinct().Order().ToList();

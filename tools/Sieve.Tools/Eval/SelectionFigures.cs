@@ -4,8 +4,9 @@ namespace Sieve.Tools.Eval;
 /// What block-sparse attention reported about its choices over one configuration's runs (the plugin's
 /// <c>Sieve.Plugins.Attention.BlockSparse</c> counters, summed over every layer, key/value head and query).
 /// </summary>
+/// <param name="SelectionSeconds">Time spent choosing blocks (CPU seconds summed over the workers; reused choices cost none).</param>
 internal sealed record SelectionFigures(long Visible, long Chosen, long Selections, double RecallSum, long RecallSamples, double MassKeptSum,
-    double MassBestSum)
+    double MassBestSum, double SelectionSeconds = 0)
 {
     /// <summary>Blocks attended over blocks visible, forced blocks counted (null: the sparse path never ran).</summary>
     public double? Density => Visible == 0 ? null : (double)Chosen / Visible;

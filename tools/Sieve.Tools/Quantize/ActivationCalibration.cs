@@ -8,6 +8,8 @@ using Sieve.Host.Onnx.Graph;
 using Sieve.Host.Operators.KvCache;
 using Sieve.Host.Text;
 
+using Sieve.Tools.Models;
+
 namespace Sieve.Tools.Quantize;
 
 /// <summary>
@@ -27,12 +29,7 @@ internal static class ActivationCalibration
             throw new SieveException($"--calibration {calibrationPath}: file not found.");
         }
         var pass = new ActivationRecorderPass();
-        var graph = new OnnxModelGraph(OnnxModelFile.Read(modelPath), modelPath);
-        pass.Apply(graph, pass.Plan(graph, new GraphPassContext(DeviceKind.Cpu, pass.Name)));
-        graph.Complete();
-        var domain = new CustomOpDomain(pass.Operators.Select(op => new PassCustomOp(op, pass.Name, DeviceKind.Cpu)));
-        var session = new ModelSession(OnnxSessionFactory.Create(graph.Model.ToByteArray(), modelPath, "sieve quantize MODEL", ExecutionDevice.Cpu, domain.AddTo),
-            domain, [], pass.Name, ExecutionDevice.Cpu);
+        var session = PassSession.Create(modelPath, pass, "sieve quantize MODEL");
         long tokens;
         if (Path.GetFileName(tokenizerPath) == "vocab.txt")
         {
@@ -40,7 +37,7 @@ internal static class ActivationCalibration
         }
         else
         {
-            tokens = RunCausalLm(session, modelPath, tokenizerPath, calibrationPath, maxTokens, context);
+            tokens = LmWindows.Run(session, modelPath, tokenizerPath, calibrationPath, maxTokens, context, "sieve quantize (tokenizer_config.json)").Tokens;
         }
         log.WriteLine($"calibration: {tokens:N0} tokens of {calibrationPath} through {pass.Sums.Count} weights' inputs");
         return (pass.Sums.ToDictionary(s => s.Key, s => s.Value.MeanSquares(), StringComparer.Ordinal), tokens);
@@ -60,33 +57,6 @@ internal static class ActivationCalibration
             {
                 break;
             }
-        }
-        return tokens;
-    }
-
-    private static long RunCausalLm(ModelSession session, string modelPath, string tokenizerPath, string calibrationPath, int maxTokens, int context)
-    {
-        var tokenizer = LmTokenizer.Load(tokenizerPath, "sieve quantize (tokenizer_config.json)");
-        using var model = new CausalLm(session, modelPath, context);
-        var ids = tokenizer.Encode(File.ReadAllText(calibrationPath));
-        var window = Math.Min(context, model.Context);
-        var windows = Math.Max(1, Math.Min(ids.Length / window, (maxTokens + window - 1) / window));
-        var cache = new DenseKvCache();
-        var logits = new float[window * model.VocabularySize];
-        var positions = Enumerable.Range(0, window).Select(p => (long)p).ToArray();
-        var mask = Enumerable.Repeat(1L, window).ToArray();
-        long tokens = 0;
-        for (var w = 0; w < windows; w++)
-        {
-            var count = Math.Min(window, ids.Length - w * window);
-            if (count <= 0)
-            {
-                break;
-            }
-            var slice = ids.Skip(w * window).Take(count).Select(i => (long)i).ToArray();
-            using var buffer = cache.Allocate(new KvCacheShape(model.Layers, 1, model.KeyValueHeads, count, model.HeadSize, model.Device));
-            model.Run(slice, positions[..count], mask[..count], 1, count, buffer, logits.AsMemory(0, count * model.VocabularySize));
-            tokens += count;
         }
         return tokens;
     }

@@ -29,17 +29,20 @@ internal sealed class AttentionPass(IAttention attention, string implementation,
         ArgumentNullException.ThrowIfNull(context);
         var onnx = OnnxModelGraph.Of(graph);
         var (matches, unsupported) = AttentionFinder.Find(onnx.Model);
+        var notes = new List<string?>(matches.Count);
         foreach (var match in matches)
         {
             var a = match.Attributes;
-            var problem = attention.CheckSupport(new AttentionShape(a.QueryHeads, a.KeyValueHeads, a.HeadSize, a.Scale, a.Causal, a.Layer) { Device = context.Device, Layers = matches.Count });
+            var shape = new AttentionShape(a.QueryHeads, a.KeyValueHeads, a.HeadSize, a.Scale, a.Causal, a.Layer) { Device = context.Device, Layers = matches.Count };
+            var problem = attention.CheckSupport(shape);
             if (problem is not null)
             {
                 throw new NotSupportedException($"{implementation} cannot run {match.Describe()}: {problem}");
             }
+            notes.Add((attention as IDescribesAttentionNodes)?.Describe(shape));
         }
         return new GraphPassPlan(
-            [.. matches.Select(m => new AttentionPassMatch(m, [.. m.Nodes.Select(onnx.NodeOf)]))],
+            [.. matches.Select((m, i) => new AttentionPassMatch(m, [.. m.Nodes.Select(onnx.NodeOf)], notes[i]))],
             [.. unsupported.Select(u => new GraphPassRefusal(u.Node, u.Reason))])
         {
             LookedFor = "MatMul-Softmax-MatMul pattern, com.microsoft::Attention, MultiHeadAttention or GroupQueryAttention node, or ONNX Attention node",

@@ -129,6 +129,50 @@ public class LmAttentionTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void LayerReuse_PrefillAndDecodeInOneRun_ReusesEveryStepsChoiceAndStaysCloseToDense()
+    {
+        // The committed policy (layer 0 dense, 1, 5 and 7 computing, the rest reusing), small blocks so that 300 tokens choose.
+        var prompts = new[] { LongPrompt(300), LongPrompt(180) };
+        var options = new Dictionary<string, string>
+        {
+            ["Policy"] = Path.Combine(TestPaths.LmFolder, "layer-reuse.json"), ["DenseBelow"] = "0", ["BlockSize"] = "16", ["TopKBlocks"] = "6",
+        };
+        var policy = Sieve.Plugins.Attention.LayerReusePolicy.Read(options["Policy"]);
+        var reusing = policy.Layers.Where(l => l.Mode == "reuse").Select(l => l.Layer).ToHashSet();
+        var counts = new System.Collections.Concurrent.ConcurrentDictionary<string, double>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Sieve.Plugins.Attention.BlockSparse")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var selection = "";
+            foreach (var tag in tags)
+            {
+                selection = tag.Key == "selection" ? (string)tag.Value! : selection;
+            }
+            counts.AddOrUpdate($"{instrument.Name}/{selection}", value, (_, sum) => sum + value);
+        });
+        listener.Start();
+
+        var dense = LastLogits(Bind("dense"), prompts, 5, prefillChunk: 128);
+        var reuse = LastLogits(Bind("layer-reuse", options), prompts, 5, prefillChunk: 128, new OperatorRunContext(DeviceKind.Cpu));
+        listener.Dispose();
+
+        var cosines = dense.Select((d, i) => TensorPrimitives.CosineSimilarity(d, reuse[i])).ToList();
+        output.WriteLine($"layer-reuse vs dense, last-position logits: cosine min {cosines.Min():F4}; counters {string.Join(", ", counts.Select(c => $"{c.Key}={c.Value}"))}");
+        Assert.True(cosines.Min() >= 0.9f, $"cosines {string.Join(", ", cosines)}");
+        Assert.True(cosines.Min() < 0.99999f, "some blocks were really dropped");
+        Assert.True(counts.GetValueOrDefault("selections/reused") > 0, "no layer attended over a reused choice");
+        Assert.Equal(0, counts.GetValueOrDefault("reuse.fallbacks/"));
+        Assert.NotEmpty(reusing);
+    }
+
     /// <summary>A prompt of about <paramref name="tokens"/> tokens made of the sample sentences.</summary>
     private static string LongPrompt(int tokens)
     {

@@ -59,14 +59,7 @@ public class EvalCommandTests
     public void EvalLm_AttentionsAndSelections_PrintsOneRowPerConfigurationWithDensityAndOracleRecall()
     {
         using var folder = new TempFolder();
-        var sieve = TestConfig.Sieve(Path.Combine(TestPaths.HostDir, "plugins"));
-        sieve["Models"]!["lm"] = new JsonObject
-        {
-            ["Path"] = Path.Combine(TestPaths.LmFolder, "model.onnx"),
-            ["Tokenizer"] = Path.Combine(TestPaths.LmFolder, "tokenizer_config.json"),
-            ["MaxSequenceLength"] = 4096,
-        };
-        var config = TestConfig.Write(folder, sieve);
+        var config = LmConfig(folder);
 
         // 512-token prompts in blocks of 16 with a budget of 8: the selections really choose.
         var result = SieveProcess.Run("eval", "lm", "--config", config, "--model", "lm", "--contexts", "128", "--windows", "1", "--lengths", "512",
@@ -92,6 +85,33 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void EvalLm_LayerReuseBesideBlockSparse_PrintsBothWithTheirSelectionTime()
+    {
+        using var folder = new TempFolder();
+        var config = LmConfig(folder);
+
+        var result = SieveProcess.Run("eval", "lm", "--config", config, "--model", "lm", "--contexts", "128", "--windows", "1", "--lengths", "512",
+            "--per-cell", "1", "--attention", "block-sparse,layer-reuse", "--selection", "key-bounds",
+            "--set", "Sieve:Operators:attention:Use=layer-reuse", "--set", "Sieve:Operators:attention:Options:Policy=" + Path.Combine(TestPaths.LmFolder, "layer-reuse.json"),
+            "--set", "Sieve:Operators:attention:Options:Selection=key-bounds", "--set", "Sieve:Operators:attention:Options:DenseBelow=0",
+            "--set", "Sieve:Operators:attention:Options:BlockSize=16", "--set", "Sieve:Operators:attention:Options:TopKBlocks=8");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var configuration in new[] { "block-sparse/key-bounds", "layer-reuse" })
+        {
+            var prefill = Regex.Match(result.Stdout, $@"
+{Regex.Escape(configuration)}\s+key prefill\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(\d+)\s+([\d.]+)");
+            Assert.True(prefill.Success, result.Stdout);
+            Assert.True(double.Parse(prefill.Groups[6].Value, CultureInfo.InvariantCulture) > 0, $"{configuration} spent no time choosing");
+        }
+        // Layer 0 is dense under the policy: layer-reuse attends over more blocks than block-sparse at the same budget.
+        double Density(string configuration) => double.Parse(
+            Regex.Match(result.Stdout, $@"
+{Regex.Escape(configuration)}\s+key prefill\s+([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(Density("layer-reuse") > Density("block-sparse/key-bounds"), result.Stdout);
+    }
+
+    [Fact]
     public void EvalLm_SelectionWithoutBlockSparse_SaysSo()
     {
         using var folder = new TempFolder();
@@ -107,5 +127,18 @@ public class EvalCommandTests
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("--selection chooses block-sparse's selection", result.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>A configuration with sieve-lm as model <c>lm</c> and the drop-in plugins.</summary>
+    private static string LmConfig(TempFolder folder)
+    {
+        var sieve = TestConfig.Sieve(Path.Combine(TestPaths.HostDir, "plugins"));
+        sieve["Models"]!["lm"] = new JsonObject
+        {
+            ["Path"] = Path.Combine(TestPaths.LmFolder, "model.onnx"),
+            ["Tokenizer"] = Path.Combine(TestPaths.LmFolder, "tokenizer_config.json"),
+            ["MaxSequenceLength"] = 4096,
+        };
+        return TestConfig.Write(folder, sieve);
     }
 }

@@ -40,14 +40,17 @@ internal static class BenchVerb
             VerbOptions.PositiveInt("--repeat", 3, "Timed repeats."),
         },
         new SieveVerb("generate", "Prefill and decode tokens/s of a causal LM with each attention.",
-            "sieve bench generate --batches 1,8 --attention model,dense")
+            "sieve bench generate --batches 1,8 --attention model,dense",
+            "sieve bench generate --lengths 2048,4096 --batches 1 --attention dense,block-sparse,layer-reuse --selection compressed,key-bounds --set Sieve:Operators:attention:Use=layer-reuse --set Sieve:Operators:attention:Options:Policy=models/sieve-lm/layer-reuse.json")
         {
             VerbOptions.Text("--model", "NAME", null, "A causal LM under Sieve:Models (default: the generate job's model)."),
-            VerbOptions.PositiveInt("--lengths", 512, "Prompt length in held-out tokens."),
+            VerbOptions.PositiveIntList("--lengths", [512], "Prompt lengths in held-out tokens."),
             VerbOptions.PositiveInt("--new-tokens", 32, "Tokens generated per prompt (greedy)."),
             VerbOptions.PositiveInt("--repeat", 2, "Timed repeats (the median is reported)."),
             VerbOptions.PositiveIntList("--batches", [1, 8, 32], "Batch sizes."),
-            VerbOptions.NameList("--attention", ["model", "dense", "block-sparse"], "Attentions: model (the graph's own) or an attention implementation."),
+            VerbOptions.NameList("--attention", ["model", "dense", "block-sparse"],
+                "Attentions: model (the graph's own), dense, block-sparse, layer-reuse (block-sparse and layer-reuse take the configured attention options)."),
+            VerbOptions.NameList("--selection", [], "Block-sparse selections to compare (compressed, key-bounds, oracle, compressed-tile); default: the configured one."),
         },
         new SieveVerb("quantized-matmul", "Dense-and-sparse 3/4-bit MatMul vs ONNX Runtime's MatMul (cuBLAS on CUDA) at LLaMA-7B shapes, with bandwidth.",
             "sieve bench quantized-matmul --set Sieve:Device=cuda", "sieve bench quantized-matmul --shapes 1024x1024 --batches 1,16 --calls 20")

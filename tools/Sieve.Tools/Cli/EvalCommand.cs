@@ -125,20 +125,8 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
     {
         var settings = options.Value;
         var others = chosen.Where(c => c.Slot.Name != "attention").ToList();
-        // Block-sparse keeps the options configured for it (--set Sieve:Operators:attention:Options:...), with the selection replaced.
-        var sparseOptions = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        // layer-reuse takes the same options plus its Policy, which block-sparse does not know.
-        if (configured is { Options: { } section } && (string.Equals(configured.Use, AttentionConfiguration.BlockSparse, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(configured.Use, AttentionConfiguration.LayerReuse, StringComparison.OrdinalIgnoreCase)))
-        {
-            foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
-            {
-                if (value is not null)
-                {
-                    sparseOptions[key] = value;
-                }
-            }
-        }
+        // Block-sparse and layer-reuse keep the options configured for them (--set Sieve:Operators:attention:Options:...), with the selection replaced.
+        var sparseOptions = AttentionConfiguration.ConfiguredSparseOptions(configured);
         using var listener = new BlockSparseListener();
         var results = new List<LmConfigurationResult>();
         foreach (var configuration in configurations)
@@ -146,16 +134,7 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
             var operatorsOfRun = new List<BoundOperator>(others);
             if (configuration.Attention != AttentionConfiguration.Model)
             {
-                var attentionOptions = new Dictionary<string, string>(configuration.IsSparse ? sparseOptions : [],
-                    StringComparer.OrdinalIgnoreCase);
-                if (configuration.Attention != AttentionConfiguration.LayerReuse)
-                {
-                    attentionOptions.Remove("Policy");
-                }
-                if (configuration.Selection is { } selection)
-                {
-                    attentionOptions["Selection"] = selection;
-                }
+                var attentionOptions = configuration.Options(sparseOptions);
                 operatorsOfRun.Add(OperatorBinder.Standalone(plugins, "attention", configuration.Attention, attentionOptions));
             }
             Console.Error.WriteLine($"== {configuration}");

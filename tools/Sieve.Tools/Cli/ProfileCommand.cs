@@ -39,27 +39,8 @@ internal sealed class ProfileCommand(CommandLine commandLine, IOptions<SieveOpti
     /// <summary>The .onnx file and its tokenizer_config.json: a name under Sieve:Models, or a path with the tokenizer beside it.</summary>
     private (string Model, string Tokenizer) Resolve(string model)
     {
-        string path;
-        string? tokenizer = null;
-        if (options.Value.Models.TryGetValue(model, out var configured))
-        {
-            path = paths.Resolve(configured.Path);
-            tokenizer = configured.Tokenizer is { Length: > 0 } t ? paths.Resolve(t) : null;
-        }
-        else
-        {
-            path = Path.GetFullPath(model);
-            if (!File.Exists(path))
-            {
-                throw new SieveException($"Model {model} is neither a file nor a model under Sieve:Models ({string.Join(", ", options.Value.Models.Keys)}).");
-            }
-        }
-        tokenizer ??= Path.Combine(Path.GetDirectoryName(path)!, "tokenizer_config.json");
-        if (Directory.Exists(tokenizer))
-        {
-            tokenizer = Path.Combine(tokenizer, "tokenizer_config.json");
-        }
-        return File.Exists(tokenizer) ? (path, tokenizer)
-            : throw new SieveException($"sieve profile needs a causal LM with its tokenizer_config.json; {tokenizer} does not exist.");
+        var (path, tokenizer) = ModelArgument.Resolve(model, options.Value, paths, ["tokenizer_config.json"]);
+        return tokenizer is not null && File.Exists(tokenizer) ? (path, tokenizer)
+            : throw new SieveException($"sieve profile needs a causal LM with its tokenizer_config.json beside it or configured; {model} has none.");
     }
 }

@@ -25,19 +25,5 @@ internal sealed class QuantizeCommand(CommandLine commandLine, IOptions<SieveOpt
     private static readonly string[] TokenizerFiles = ["tokenizer_config.json", "vocab.txt"];
 
     /// <summary>The .onnx file and its tokenizer: a name under Sieve:Models, or a path with the tokenizer beside it.</summary>
-    private (string Model, string? Tokenizer) Resolve(string model)
-    {
-        if (options.Value.Models.TryGetValue(model, out var configured))
-        {
-            return (paths.Resolve(configured.Path), configured.Tokenizer is { Length: > 0 } t ? paths.Resolve(t) : null);
-        }
-        var path = Path.GetFullPath(model);
-        if (!File.Exists(path))
-        {
-            throw new SieveException($"Model {model} is neither a file nor a model under Sieve:Models ({string.Join(", ", options.Value.Models.Keys)}).");
-        }
-        var folder = Path.GetDirectoryName(path)!;
-        var tokenizer = TokenizerFiles.Select(f => Path.Combine(folder, f)).FirstOrDefault(File.Exists);
-        return (path, tokenizer);
-    }
+    private (string Model, string? Tokenizer) Resolve(string model) => ModelArgument.Resolve(model, options.Value, paths, TokenizerFiles);
 }

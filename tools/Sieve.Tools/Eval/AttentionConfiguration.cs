@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Sieve.Host.Configuration;
 using Sieve.Abstractions;
 
 namespace Sieve.Tools.Eval;
@@ -52,5 +54,41 @@ internal sealed record AttentionConfiguration(string Attention, string? Selectio
             }
         }
         return configurations;
+    }
+
+    /// <summary>
+    /// The configured attention options (<c>Sieve:Operators:attention:Options</c>) when the configured attention is
+    /// block-sparse or layer-reuse: the sparse configurations keep them (budget, block size, policy), else none.
+    /// </summary>
+    public static Dictionary<string, string> ConfiguredSparseOptions(OperatorSelection? configured)
+    {
+        var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (configured is { Options: { } section } && (string.Equals(configured.Use, BlockSparse, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(configured.Use, LayerReuse, StringComparison.OrdinalIgnoreCase)))
+        {
+            foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
+            {
+                if (value is not null)
+                {
+                    options[key] = value;
+                }
+            }
+        }
+        return options;
+    }
+
+    /// <summary>This configuration's options: the sparse ones for block-sparse (without layer-reuse's Policy) and layer-reuse, its selection set.</summary>
+    public Dictionary<string, string> Options(IReadOnlyDictionary<string, string> sparseOptions)
+    {
+        var options = new Dictionary<string, string>(IsSparse ? sparseOptions : new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+        if (Attention != LayerReuse)
+        {
+            options.Remove("Policy");
+        }
+        if (Selection is { } selection)
+        {
+            options["Selection"] = selection;
+        }
+        return options;
     }
 }

@@ -8,28 +8,37 @@ namespace Sieve.Plugins.Heads.Clustering;
 /// </summary>
 public static class MaterializedAssignment
 {
-    /// <summary>The N × K matrix [N, K] of ‖c‖² − 2 x·c.</summary>
-    public static float[] Scores(float[] points, int n, float[] centroids, int k, int d)
+    /// <summary>The N × K matrix [N, K] of ‖c‖² − 2 x·c, into <paramref name="workspace"/> when it is large enough (a GEMM's reused output).</summary>
+    public static float[] Scores(float[] points, int n, float[] centroids, int k, int d, float[]? workspace = null)
     {
         ArgumentNullException.ThrowIfNull(points);
         ArgumentNullException.ThrowIfNull(centroids);
         var centroidNorms = PointCentroidDots.SquaredNorms(centroids, k, d);
-        var scores = new float[(long)n * k];
-        var quads = (n + PointCentroidDots.Points - 1) / PointCentroidDots.Points;
-        Parallel.For(0, quads, quad =>
+        var scores = workspace is not null && workspace.LongLength >= (long)n * k ? workspace : new float[(long)n * k];
+        // The same tiles as the fused pass (a tiled GEMM): only where the 4 × 2 results go differs.
+        var tiles = (n + FusedAssignment.PointTile - 1) / FusedAssignment.PointTile;
+        Parallel.For(0, tiles, tile =>
         {
             Span<float> dots = stackalloc float[PointCentroidDots.Points * PointCentroidDots.Centroids];
-            var p = quad * PointCentroidDots.Points;
-            var pointCount = Math.Min(PointCentroidDots.Points, n - p);
-            for (var c = 0; c < k; c += PointCentroidDots.Centroids)
+            var first = tile * FusedAssignment.PointTile;
+            var count = Math.Min(FusedAssignment.PointTile, n - first);
+            for (var tileStart = 0; tileStart < k; tileStart += FusedAssignment.CentroidTile)
             {
-                var centroidCount = Math.Min(PointCentroidDots.Centroids, k - c);
-                PointCentroidDots.Block(points, p, pointCount, centroids, c, centroidCount, d, dots);
-                for (var i = 0; i < pointCount; i++)
+                var tileEnd = Math.Min(k, tileStart + FusedAssignment.CentroidTile);
+                for (var p = first; p < first + count; p += PointCentroidDots.Points)
                 {
-                    for (var j = 0; j < centroidCount; j++)
+                    var pointCount = Math.Min(PointCentroidDots.Points, first + count - p);
+                    for (var c = tileStart; c < tileEnd; c += PointCentroidDots.Centroids)
                     {
-                        scores[(long)(p + i) * k + c + j] = centroidNorms[c + j] - 2 * dots[i * PointCentroidDots.Centroids + j];
+                        var centroidCount = Math.Min(PointCentroidDots.Centroids, tileEnd - c);
+                        PointCentroidDots.Block(points, p, pointCount, centroids, c, centroidCount, d, dots);
+                        for (var i = 0; i < pointCount; i++)
+                        {
+                            for (var j = 0; j < centroidCount; j++)
+                            {
+                                scores[(long)(p + i) * k + c + j] = centroidNorms[c + j] - 2 * dots[i * PointCentroidDots.Centroids + j];
+                            }
+                        }
                     }
                 }
             }
@@ -38,9 +47,10 @@ public static class MaterializedAssignment
     }
 
     /// <summary>Assigns through the materialised matrix: <see cref="Scores"/>, then an argmin per row (ties: the lower id).</summary>
-    public static PointAssignment Assign(float[] points, int n, float[] centroids, int k, int d)
+    /// <param name="workspace">Reused for the matrix when it holds N × K floats (else one is allocated).</param>
+    public static PointAssignment Assign(float[] points, int n, float[] centroids, int k, int d, float[]? workspace = null)
     {
-        var scores = Scores(points, n, centroids, k, d);
+        var scores = Scores(points, n, centroids, k, d, workspace);
         var result = new PointAssignment(n);
         Parallel.For(0, n, i =>
         {

@@ -17,6 +17,7 @@ internal sealed class ClusteredLmHeadScorer : ILmHeadScorer
     private readonly float[] _rows;
     private readonly int _d;
     private float[] _hidden = [];
+    private readonly float[] _row;
     private float[] _centroidScores = [];
     private readonly int[] _kept;
     private readonly int[] _keptStart;
@@ -34,6 +35,7 @@ internal sealed class ClusteredLmHeadScorer : ILmHeadScorer
         {
             weights.Slice(head.Tokens[i] * _d, _d).CopyTo(_rows.AsSpan(i * _d, _d));
         }
+        _row = new float[_d];
         _kept = new int[probe];
         _keptStart = new int[probe + 1];
         MaxCandidates = LargestClusters(head, probe);
@@ -60,7 +62,7 @@ internal sealed class ClusteredLmHeadScorer : ILmHeadScorer
         }
         rows.Input[..(count * d)].CopyTo(_hidden);
         HeadDots.DenseLogits(_hidden, count, _head.Centroids, k, d, _centroidScores);
-        var row = count == 1 ? _hidden : new float[d];
+        var row = count == 1 ? _hidden : _row;
         for (var r = 0; r < count; r++)
         {
             if (count > 1)

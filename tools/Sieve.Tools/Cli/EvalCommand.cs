@@ -126,7 +126,16 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
                 }
                 var (prompts, promptLength, newTokens) = (commandLine.Value<int>("--prompts"), commandLine.Value<int>("--prompt-length"), commandLine.Value<int>("--new-tokens"));
                 var evaluation = new LmHeadEvaluation(dense, clustered, tokenizer, new Sieve.Host.Operators.KvCache.DenseKvCache(), head, headPath);
-                var probes = evaluation.Run(tokens, context, windows, commandLine.Value<List<int>>("--probes"), prompts, promptLength, newTokens, Console.Error);
+                IReadOnlyList<LmHeadProbeResult> probes;
+                try
+                {
+                    probes = evaluation.Run(tokens, context, windows, commandLine.Value<List<int>>("--probes"), prompts, promptLength, newTokens, Console.Error);
+                }
+                catch (InvalidOperationException refused)
+                {
+                    // The head's own refusal (a Probe above K, a head file for another model): a bad option, not an internal error.
+                    throw new SieveException($"sieve eval lm-head --probes / --head-file: {refused.Message}", refused);
+                }
                 var report = new LmHeadReport(modelName, headPath, head.Vocabulary, head.Clusters, head.LargestCluster, MachineDescription.Describe(), context,
                     evaluation.Positions, evaluation.DensePerplexity, prompts, newTokens, probes);
                 Console.Out.Write(report.Table());

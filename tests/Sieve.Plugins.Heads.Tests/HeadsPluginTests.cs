@@ -14,7 +14,7 @@ public sealed class HeadsPluginTests
         // lexical-head/dense and lm-head/dense, the references, are built into the host.
         Assert.Equal(["ILexicalHead/fused", "ILmHead/clustered"], registry.Names);
         Assert.IsType<FusedLexicalHead>(registry.Create(0));
-        Assert.True(Assert.IsType<LmHead.ClusteredLmHead>(registry.Create(1)).ReadsHiddenState);
+        Assert.True(Assert.IsType<Sieve.Plugins.Heads.LmHead.ClusteredLmHead>(registry.Create(1)).ReadsHiddenState);
     }
 
     /// <summary>A registry that records what was added and can create it with default options.</summary>

@@ -11,12 +11,13 @@ namespace Sieve.Host.Cli;
 /// </summary>
 internal static class SieveCommands
 {
-    public const string Run = "run", Plugins = "plugins", Inspect = "inspect", Bench = "bench", Eval = "eval", Quantize = "quantize", Profile = "profile", Help = "help";
+    public const string Run = "run", Plugins = "plugins", Inspect = "inspect", Bench = "bench", Eval = "eval", Quantize = "quantize", Profile = "profile",
+        ClusterHead = "cluster-head", Help = "help";
 
-    public static readonly IReadOnlyList<string> Verbs = [Run, Plugins, Inspect, Bench, Eval, Quantize, Profile, Help];
+    public static readonly IReadOnlyList<string> Verbs = [Run, Plugins, Inspect, Bench, Eval, Quantize, Profile, ClusterHead, Help];
 
-    /// <summary>Whether <paramref name="verb"/> comes from the tools assembly (<c>bench</c>, <c>eval</c>, <c>quantize</c>, <c>profile</c>).</summary>
-    public static bool IsToolVerb(string? verb) => verb is Bench or Eval or Quantize or Profile;
+    /// <summary>Whether <paramref name="verb"/> comes from the tools assembly (<c>bench</c>, <c>eval</c>, <c>quantize</c>, <c>profile</c>, <c>cluster-head</c>).</summary>
+    public static bool IsToolVerb(string? verb) => verb is Bench or Eval or Quantize or Profile or ClusterHead;
 
     /// <summary>The whole command tree; a fresh one per call (System.CommandLine symbols hold their parent).</summary>
     /// <param name="tools">The verbs of the tools assembly; null: <c>bench</c> and <c>eval</c> stand in as <see cref="MissingToolsVerb"/>s.</param>
@@ -31,7 +32,8 @@ internal static class SieveCommands
             PluginsVerb(),
             InspectVerb(),
         };
-        foreach (var verb in tools?.CreateVerbs() ?? [new MissingToolsVerb(Bench, "Benchmarks"), new MissingToolsVerb(Eval, "Quality evaluations"), new MissingToolsVerb(Quantize, "Weight quantization"), new MissingToolsVerb(Profile, "Attention profiling")])
+        foreach (var verb in tools?.CreateVerbs() ?? [new MissingToolsVerb(Bench, "Benchmarks"), new MissingToolsVerb(Eval, "Quality evaluations"), new MissingToolsVerb(Quantize, "Weight quantization"),
+            new MissingToolsVerb(Profile, "Attention profiling"), new MissingToolsVerb(ClusterHead, "Clustered LM heads")])
         {
             root.Add(verb);
         }

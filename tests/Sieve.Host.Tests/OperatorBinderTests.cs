@@ -64,9 +64,16 @@ public class OperatorBinderTests
     [Fact]
     public void Check_SlotNotInTheContractYet_IsAnUnknownSlot()
     {
-        // lm-head left the contract in 4.0 until its issue adds it with a reference and a caller.
-        var error = Assert.Single(Check(new() { ["Sieve:Operators:lm-head:Use"] = "flash-head" }));
-        Assert.StartsWith("Sieve:Operators:lm-head names an unknown operator slot 'lm-head'. Slots: attention, kv-cache, lexical-head, sparse-index, weight-quant.", error, StringComparison.Ordinal);
+        // sampler left the contract in 4.0 until its issue adds it with a reference and a caller (lm-head came back with issue 20).
+        var error = Assert.Single(Check(new() { ["Sieve:Operators:sampler:Use"] = "bottleneck" }));
+        Assert.StartsWith("Sieve:Operators:sampler names an unknown operator slot 'sampler'. Slots: attention, kv-cache, lexical-head, lm-head, sparse-index, weight-quant.", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_LmHeadWithoutItsPlugin_ListsTheBuiltInReference()
+    {
+        var error = Assert.Single(Check(new() { ["Sieve:Operators:lm-head:Use"] = "clustered" }));
+        Assert.EndsWith("is not an implementation of slot 'lm-head'. Available: dense.", error, StringComparison.Ordinal);
     }
 
     [Fact]

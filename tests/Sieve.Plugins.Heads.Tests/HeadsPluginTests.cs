@@ -5,15 +5,16 @@ namespace Sieve.Plugins.Heads.Tests;
 public sealed class HeadsPluginTests
 {
     [Fact]
-    public void Register_AddsOnlyTheFusedLexicalHead()
+    public void Register_AddsTheFusedLexicalHeadAndTheClusteredLmHead()
     {
         var registry = new RecordingRegistry();
 
         new HeadsPlugin().Register(registry);
 
-        // lexical-head/dense, the reference, is built into the host.
-        Assert.Equal(["ILexicalHead/fused"], registry.Names);
+        // lexical-head/dense and lm-head/dense, the references, are built into the host.
+        Assert.Equal(["ILexicalHead/fused", "ILmHead/clustered"], registry.Names);
         Assert.IsType<FusedLexicalHead>(registry.Create(0));
+        Assert.True(Assert.IsType<Sieve.Plugins.Heads.LmHead.ClusteredLmHead>(registry.Create(1)).ReadsHiddenState);
     }
 
     /// <summary>A registry that records what was added and can create it with default options.</summary>

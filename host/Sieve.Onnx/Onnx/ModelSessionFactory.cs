@@ -3,6 +3,7 @@ using Sieve.Abstractions;
 using Sieve.Host.Device;
 using Sieve.Host.Onnx.Bridge;
 using Sieve.Host.Onnx.Graph;
+using Sieve.Host.Onnx.Passes.LmHead;
 using Sieve.Host.Operators;
 using Sieve.Host.Slots;
 
@@ -19,13 +20,15 @@ internal static class ModelSessionFactory
     /// <param name="setting">The configuration key that named it.</param>
     /// <param name="operators">The job's chosen implementations; those of slots around the graph are ignored here.</param>
     /// <param name="services">Handed to the implementations' factories.</param>
+    /// <param name="outputCut">When given (an lm-head that reads the hidden state), the output projection is cut after the passes.</param>
     /// <exception cref="SieveException">The file is bad, a pass finds nothing to replace, or an implementation refuses a node.</exception>
-    public static ModelSession Create(string path, string setting, IReadOnlyList<BoundOperator> operators, IServiceProvider services)
+    public static ModelSession Create(string path, string setting, IReadOnlyList<BoundOperator> operators, IServiceProvider services,
+        OutputProjectionCut? outputCut = null)
     {
         ArgumentNullException.ThrowIfNull(operators);
         var device = services.GetService(typeof(ExecutionDevice)) as ExecutionDevice ?? ExecutionDevice.Cpu;
         var inGraph = InGraph(operators);
-        if (inGraph.Count == 0)
+        if (inGraph.Count == 0 && outputCut is null)
         {
             return new ModelSession(OnnxSessionFactory.Create(path, setting, device), null, [], "the model's own graph", device);
         }
@@ -41,6 +44,11 @@ internal static class ModelSessionFactory
                 pass.Apply(graph, plan);
                 ops.AddRange(pass.Operators.Select(op => new PassCustomOp(op, chosen.Implementation.Described, device.Kind)));
                 summary.Add($"{chosen.Slot.Name}={chosen.Implementation.Name} ({chosen.Implementation.Origin}) on {plan.Matches.Count} nodes");
+            }
+            if (outputCut is not null)
+            {
+                outputCut.Apply(graph);
+                summary.Add(outputCut.Summary);
             }
             graph.Complete();
         }

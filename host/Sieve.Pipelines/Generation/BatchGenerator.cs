@@ -8,10 +8,16 @@ namespace Sieve.Host.Generation;
 /// token per sequence per step until every sequence has stopped. The cache is allocated once per batch, for its longest
 /// prompt plus its largest <c>max_new_tokens</c>, and so is the operators' <see cref="OperatorRunContext"/>: every step of
 /// the batch shares it, so an operator may keep per-layer state (block summaries, selections) for as long as the cache
-/// lives. Not thread-safe.
+/// lives. Each decode step hands the model's output row to the lm-head (<paramref name="head"/>; default
+/// <c>lm-head/dense</c>: every token with the model's logit) and samples among the candidates it returns. Not thread-safe.
 /// </summary>
-internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvCache cache, int prefillChunk = 256)
+internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvCache cache, int prefillChunk = 256, ILmHeadScorer? head = null)
 {
+    private readonly ILmHeadScorer _head = head ?? new Operators.LmHead.DenseLmHead().Bind(model.Embedding);
+    private int[] _candidates = [];
+    private float[] _candidateLogits = [];
+    private readonly int[] _candidateCount = new int[1];
+
     /// <summary>Prompt tokens and generated tokens so far, and the time spent on each.</summary>
     public GenerationMeter Meter { get; } = new();
 
@@ -20,9 +26,9 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
         var batch = requests.Count;
         var promptLength = requests.Max(r => r.Prompt.Length);
         var maxLength = Math.Min(model.Context, promptLength + requests.Max(r => r.MaxNewTokens));
-        var vocabulary = model.VocabularySize;
+        var width = model.OutputWidth;
         var chunk = Math.Min(prefillChunk, promptLength);
-        var logits = new float[batch * chunk * vocabulary];
+        var logits = new float[batch * chunk * width];
         var ids = new long[batch * chunk];
         var positions = new long[batch * chunk];
         var mask = new long[batch * maxLength];
@@ -78,7 +84,8 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
                 }
                 else
                 {
-                    var token = state.Next(logits.AsSpan((row * count + last) * vocabulary, vocabulary));
+                    var candidates = Candidates(logits.AsSpan((row * count + last) * width, width));
+                    var token = state.Next(_candidateLogits.AsSpan(0, candidates), _candidates.AsSpan(0, candidates));
                     ids[row] = token;
                     generated++;
                     active |= !state.Finished;
@@ -95,6 +102,18 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
         }
         Meter.AddDecode(generated, clock.Elapsed);
         return [.. states.Select(s => s.Result())];
+    }
+
+    /// <summary>The lm-head's candidates for one output row, into <see cref="_candidates"/> and <see cref="_candidateLogits"/>.</summary>
+    private int Candidates(ReadOnlySpan<float> output)
+    {
+        if (_candidates.Length < _head.MaxCandidates)
+        {
+            _candidates = new int[_head.MaxCandidates];
+            _candidateLogits = new float[_head.MaxCandidates];
+        }
+        _head.Score(new LmHeadCall { Input = output, Rows = 1, Tokens = _candidates, Logits = _candidateLogits, Counts = _candidateCount });
+        return _candidateCount[0];
     }
 
     private void Step(IKvCacheBuffer buffer, OperatorRunContext run, long[] ids, long[] positions, long[] mask, long[] stepMask, int batch, int count, int maxLength, float[] logits)
@@ -120,9 +139,11 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
 
         public bool Finished => _reason is not null;
 
-        public int Next(ReadOnlySpan<float> logits)
+        /// <param name="logits">The lm-head's candidates' logits.</param>
+        /// <param name="candidates">Their token ids (all tokens in id order with lm-head/dense).</param>
+        public int Next(ReadOnlySpan<float> logits, ReadOnlySpan<int> candidates)
         {
-            var token = TokenSampler.Sample(logits, request.Temperature, request.TopP, _random);
+            var token = candidates[TokenSampler.Sample(logits, request.Temperature, request.TopP, _random)];
             _tokens.Add(token);
             if ((request.StopAtEndOfText && token == tokenizer.EndOfText) || request.StopTokens.Contains(token))
             {

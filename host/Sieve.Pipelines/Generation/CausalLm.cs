@@ -1,6 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Sieve.Abstractions;
 using Sieve.Host.Onnx;
+using Sieve.Host.Onnx.Passes.LmHead;
 
 namespace Sieve.Host.Generation;
 
@@ -9,7 +10,9 @@ namespace Sieve.Host.Generation;
 /// <c>past_key_values.N.key/value</c> inputs, <c>logits</c> and <c>present.N.key/value</c> outputs, whose cache is written
 /// in place: past and present are the whole buffer [batch, kvHeads, max, headSize] and a step writes its new positions
 /// into it. Each step binds the inputs, the cache's buffer (as both past and present) and the caller's logits through an
-/// <see cref="OrtIoBinding"/>: ORT reads and writes memory the caller owns; nothing is copied in or out. Not thread-safe.
+/// <see cref="OrtIoBinding"/>: ORT reads and writes memory the caller owns; nothing is copied in or out. A model whose
+/// output projection was cut for the lm-head slot returns <c>hidden_states</c> instead of <c>logits</c>
+/// (<see cref="OutputWidth"/> is then the hidden size). Not thread-safe.
 /// </summary>
 internal sealed class CausalLm : IDisposable
 {
@@ -17,7 +20,8 @@ internal sealed class CausalLm : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly string[] _pastKeys, _pastValues, _presentKeys, _presentValues;
 
-    public CausalLm(ModelSession model, string path, int context)
+    /// <param name="cutEmbedding">The output projection the load cut out of the graph, or null when the model returns its logits.</param>
+    public CausalLm(ModelSession model, string path, int context, OutputEmbedding? cutEmbedding = null)
     {
         _model = model;
         var inputs = model.Session.InputMetadata;
@@ -29,16 +33,19 @@ internal sealed class CausalLm : IDisposable
                 throw new SieveException($"Model {path} is not a causal LM with a KV cache: it lacks the input {name} (it has {string.Join(", ", inputs.Keys)}).");
             }
         }
-        if (!outputs.TryGetValue("logits", out var logits) || !outputs.ContainsKey("present.0.key"))
+        OutputName = cutEmbedding is null ? OutputProjectionCut.LogitsOutput : OutputProjectionCut.HiddenStateOutput;
+        if (!outputs.TryGetValue(OutputName, out var logits) || !outputs.ContainsKey("present.0.key"))
         {
-            throw new SieveException($"Model {path} is not a causal LM with a KV cache: it needs outputs logits and present.N.key/value.");
+            throw new SieveException($"Model {path} is not a causal LM with a KV cache: it needs outputs {OutputName} and present.N.key/value.");
         }
         Layers = inputs.Keys.Count(k => k.StartsWith("past_key_values.", StringComparison.Ordinal) && k.EndsWith(".key", StringComparison.Ordinal));
         var past = inputs["past_key_values.0.key"].Dimensions;
         KeyValueHeads = past[1];
         HeadSize = past[3];
-        VocabularySize = logits.Dimensions[2];
-        if (KeyValueHeads <= 0 || HeadSize <= 0 || VocabularySize <= 0)
+        OutputWidth = logits.Dimensions[2];
+        VocabularySize = cutEmbedding?.VocabularySize ?? OutputWidth;
+        Embedding = cutEmbedding ?? new OutputEmbedding(ReadOnlyMemory<float>.Empty, VocabularySize, 0, path);
+        if (KeyValueHeads <= 0 || HeadSize <= 0 || OutputWidth <= 0)
         {
             throw new SieveException($"Model {path} leaves the KV heads, head size or vocabulary symbolic; they must be fixed.");
         }
@@ -65,6 +72,15 @@ internal sealed class CausalLm : IDisposable
 
     public int VocabularySize { get; }
 
+    /// <summary>The model's output: <c>logits</c>, or <c>hidden_states</c> when its output projection was cut.</summary>
+    public string OutputName { get; }
+
+    /// <summary>Floats per position of the output: the vocabulary, or the hidden size when the projection was cut.</summary>
+    public int OutputWidth { get; }
+
+    /// <summary>What an lm-head binds to: the cut projection's weights, or (logits kept) the vocabulary size alone.</summary>
+    public OutputEmbedding Embedding { get; }
+
     /// <summary>The most tokens a sequence may hold (prompt plus generated).</summary>
     public int Context { get; }
 
@@ -76,8 +92,8 @@ internal sealed class CausalLm : IDisposable
 
     /// <summary>
     /// Runs <paramref name="count"/> new tokens of every sequence: reads the cache's first <see cref="IKvCacheBuffer.Length"/>
-    /// positions, writes the new ones after them (the caller advances the cache) and the logits of every new position
-    /// into <paramref name="logits"/> [batch, count, vocabulary].
+    /// positions, writes the new ones after them (the caller advances the cache) and the output of every new position
+    /// into <paramref name="logits"/> [batch, count, <see cref="OutputWidth"/>].
     /// </summary>
     /// <param name="ids">[batch, count].</param>
     /// <param name="positions">[batch, count].</param>
@@ -111,8 +127,8 @@ internal sealed class CausalLm : IDisposable
                 var vals = Bind(values, v => binding.BindInput(_pastValues[layer], v), CacheValue(cache.Layer(layer, KvPart.Value), cacheShape));
                 binding.BindOutput(_presentValues[layer], vals);
             }
-            Bind(values, v => binding.BindOutput("logits", v),
-                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits[..(batch * count * VocabularySize)], [batch, count, VocabularySize]));
+            Bind(values, v => binding.BindOutput(OutputName, v),
+                OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, logits[..(batch * count * OutputWidth)], [batch, count, OutputWidth]));
             _model.RunWithBinding(_runOptions, binding, run ?? new OperatorRunContext(Device));
         }
         finally

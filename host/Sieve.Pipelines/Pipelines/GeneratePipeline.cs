@@ -9,14 +9,17 @@ namespace Sieve.Host.Pipelines;
 /// <c>{"id", "text", "tokens", "finish_reason"}</c>, prompts of a micro-batch continued together (see
 /// <see cref="BatchGenerator"/>).
 /// </summary>
-internal sealed class GeneratePipeline(CausalLm model, LmTokenizer tokenizer, BatchGenerator generator, GenerationDefaults defaults, string kvCache) : IJobPipeline
+/// <param name="aroundGraph">The kv-cache and lm-head implementations, as the summary names them.</param>
+/// <param name="head">The lm-head bound to the model, disposed with it (null: the generator's own dense head).</param>
+internal sealed class GeneratePipeline(CausalLm model, LmTokenizer tokenizer, BatchGenerator generator, GenerationDefaults defaults, string aroundGraph,
+    Sieve.Abstractions.ILmHeadScorer? head = null) : IJobPipeline
 {
     /// <summary>Records whose prompt and continuation are printed (the first ones by input line).</summary>
     public const int PrintedRecords = 8;
 
     private readonly SortedDictionary<long, string> _printed = [];
 
-    public string OperatorSummary => $"{model.OperatorSummary}, {kvCache}";
+    public string OperatorSummary => $"{model.OperatorSummary}, {aroundGraph}";
 
     public string? Epilogue => string.Concat(_printed.Values) + string.Create(CultureInfo.InvariantCulture,
         $"Prefill {generator.Meter.PrefillTokens:N0} tokens at {generator.Meter.PrefillTokensPerSecond:F0} tokens/s; " +
@@ -64,5 +67,9 @@ internal sealed class GeneratePipeline(CausalLm model, LmTokenizer tokenizer, Ba
         }
     }
 
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        head?.Dispose();
+        model.Dispose();
+    }
 }

@@ -80,7 +80,7 @@ public class SieveHelpTests
     }
 
     [Theory]
-    [InlineData(new[] { "bench" }, "'sieve bench' needs one of: embed, attention, lexical-head, generate, quantized-matmul, gpu-attention.")]
+    [InlineData(new[] { "bench" }, "'sieve bench' needs one of: embed, attention, lexical-head, generate, quantized-matmul, kmeans, lm-head, gpu-attention.")]
     [InlineData(new[] { "bench", "embed", "--records", "0" }, "Option --records expects a positive integer, got '0'.")]
     [InlineData(new[] { "bench", "attention", "--lengths", "64,x" }, "Option --lengths expects comma-separated positive integers, got '64,x'.")]
     [InlineData(new[] { "run", "--shard", "2/2" }, "--shard expects i/N with 0 <= i < N (e.g. 0/4), got '2/2'.")]

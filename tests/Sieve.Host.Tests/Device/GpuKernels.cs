@@ -27,7 +27,7 @@ internal static class GpuKernels
 
     private static List<MethodInfo> Find()
     {
-        var plugins = new[] { Testing.TestPaths.AttentionPluginPath };
+        var plugins = new[] { Testing.TestPaths.AttentionPluginPath, Testing.TestPaths.HeadsPluginPath };
         foreach (var plugin in plugins.Where(p => !File.Exists(p)))
         {
             throw new FileNotFoundException($"A plugin with GPU kernels was not built at {plugin}.");

@@ -24,6 +24,8 @@ public partial class PtxCompilerTests
         Assert.Contains(names, n => n.StartsWith("Sieve.Tools:BenchDataKernels.", StringComparison.Ordinal));
         Assert.Contains(names, n => n.StartsWith("Sieve.Plugins.Attention:", StringComparison.Ordinal));
         Assert.Contains(names, n => n.StartsWith("Sieve.Kernels:FusedLexicalHeadKernel.", StringComparison.Ordinal));
+        Assert.Contains(names, n => n.StartsWith("Sieve.Plugins.Heads:FusedAssignmentKernel.", StringComparison.Ordinal));
+        Assert.Contains(names, n => n.StartsWith("Sieve.Plugins.Heads:ClusterMeanKernel.", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -30,9 +30,17 @@ internal sealed class BenchCommand(
             "generate" => RunGenerate(cancellation),
             "gpu-attention" => RunGpuAttention(cancellation),
             "quantized-matmul" => RunQuantizedMatMul(cancellation),
+            "kmeans" => Run(() => new KMeansBenchmark(commandLine, services.GetRequiredService<ExecutionDevice>()).Run(Console.Out, cancellation)),
+            "lm-head" => Run(() => new LmHeadBenchmark(commandLine, options.Value, paths, services).Run(Console.Out, cancellation)),
             "embed" => Task.FromResult(new EmbedBenchmark(commandLine, options.Value, paths, operators, loggers.CreateLogger("Sieve.Bench"), services).Run(cancellation)),
             _ => throw new SieveException($"Unknown benchmark '{commandLine.Kind}'. Benchmarks: {string.Join(", ", BenchVerb.Kinds)}."),
         };
+    }
+
+    private static Task<int> Run(Action benchmark)
+    {
+        benchmark();
+        return Task.FromResult(ExitCodes.Success);
     }
 
     private Task<int> RunQuantizedMatMul(CancellationToken cancellation)

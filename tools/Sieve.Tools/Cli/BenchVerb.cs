@@ -6,7 +6,7 @@ namespace Sieve.Tools.Cli;
 /// <summary><c>sieve bench KIND</c>: each benchmark and the options it reads.</summary>
 internal static class BenchVerb
 {
-    public static readonly IReadOnlyList<string> Kinds = ["embed", "attention", "lexical-head", "generate", "gpu-attention", "quantized-matmul"];
+    public static readonly IReadOnlyList<string> Kinds = ["embed", "attention", "lexical-head", "generate", "gpu-attention", "quantized-matmul", "kmeans", "lm-head"];
 
     public static SieveVerb Create() => new(SieveCommands.Bench, "Benchmarks, each against its baseline in the same process.",
         "sieve bench embed --records 2048 --repeat 9", "sieve bench attention --kernels-only --lengths 512,2048")
@@ -60,6 +60,22 @@ internal static class BenchVerb
             VerbOptions.PositiveIntList("--bits", [4, 3], "Bits of our kernel."),
             VerbOptions.PositiveInt("--calls", 200, "Back-to-back calls per timing."),
             VerbOptions.Number("--rotate-mb", 128, "Operand copies cycled through per timing, in MiB (over 2× the L2: 50 MB H100, 60 MB H200)."),
+        },
+        new SieveVerb("kmeans", "Flash-KMeans' fused assignment vs the materialised N×K distances + argmin (GPU kernel too with Sieve:Device=cuda).",
+            "sieve bench kmeans --shapes 65536x256x128,16384x1024x512", "sieve bench kmeans --set Sieve:Device=cuda --shapes 1000000x1024x128,131072x4096x512")
+        {
+            VerbOptions.NameList("--shapes", ["65536x256x128", "16384x1024x512"], "Points × clusters × dimension (NxKxD)."),
+            VerbOptions.PositiveInt("--repeat", 3, "Timed alternating runs after a warm-up (the median is reported)."),
+        },
+        new SieveVerb("lm-head", "lm-head/clustered vs the dense head, µs per decode step on the CPU, at sieve-lm and at a large synthetic vocabulary.",
+            "sieve bench lm-head --vocabularies sieve-lm,128256x4096 --batches 1,8", "sieve bench lm-head --vocabularies sieve-lm --probes 8,16,32 --steps 200")
+        {
+            VerbOptions.NameList("--vocabularies", ["sieve-lm", "128256x4096"], "sieve-lm (the generate job's model) or VxD random embeddings with cluster structure."),
+            VerbOptions.PositiveIntList("--batches", [1, 8], "Rows per step."),
+            VerbOptions.PositiveIntList("--probes", [8, 16, 32], "Clusters kept per step (those above a head's K are skipped)."),
+            VerbOptions.PositiveInt("--steps", 50, "Timed steps (the median is reported)."),
+            VerbOptions.PositiveInt("--lm-clusters", 128, "sieve-lm: K for its Flash-KMeans head."),
+            VerbOptions.OptionalPositiveInt("--kmeans-iterations", "VxD: run Flash-KMeans for this many iterations instead of using the generating groups."),
         },
         new SieveVerb("gpu-attention", "GPU attention kernels at long contexts (needs --set Sieve:Device=cuda).",
             "sieve bench gpu-attention --set Sieve:Device=cuda --lengths 4096,16384 --json gpu.json")

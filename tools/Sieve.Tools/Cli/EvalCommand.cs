@@ -24,6 +24,7 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
             "embed-fidelity" => Task.FromResult(EmbedFidelity()),
             "retrieval" => Task.FromResult(Retrieval()),
             "lm" => Task.FromResult(LanguageModel()),
+            "lm-head" => Task.FromResult(LmHead()),
             _ => throw new SieveException($"Unknown evaluation '{commandLine.Kind}'. Evaluations: {string.Join(", ", EvalVerb.Kinds)}."),
         };
     }
@@ -86,6 +87,60 @@ internal sealed class EvalCommand(CommandLine commandLine, IOptions<SieveOptions
             var (report, _, _, _, _) = Evaluate(modelName, folder, model, tokenizer, chosen, listener: null);
             Console.Out.Write(report.Table());
             Console.Out.WriteLine(report.Json());
+        }
+        return ExitCodes.Success;
+    }
+
+    /// <summary><c>sieve eval lm-head</c>: the model twice (its own graph for the dense head; cut for the clustered one).</summary>
+    private int LmHead()
+    {
+        var settings = options.Value;
+        var jobIndex = settings.Jobs.FindIndex(j => string.Equals(j.Pipeline, PipelineCatalog.Generate, StringComparison.OrdinalIgnoreCase));
+        var modelName = commandLine.Value<string?>("--model") ?? (jobIndex >= 0 ? settings.Jobs[jobIndex].Model : null)
+            ?? throw new SieveException("sieve eval lm-head needs a generate job in the configuration or --model NAME (a causal LM under Sieve:Models).");
+        if (!settings.Models.TryGetValue(modelName, out var modelOptions))
+        {
+            throw new SieveException($"--model {modelName} is not under Sieve:Models.");
+        }
+        var headPath = Path.GetFullPath(commandLine.Value<string?>("--head-file")
+            ?? throw new SieveException("sieve eval lm-head needs --head-file FILE (write one with `sieve cluster-head MODEL --clusters K --out FILE`)."));
+        if (!File.Exists(headPath))
+        {
+            throw new SieveException($"--head-file {headPath} does not exist (write it with `sieve cluster-head {modelName} --clusters K --out {headPath}`).");
+        }
+        var head = Sieve.Plugins.Heads.LmHead.HeadFile.Read(headPath);
+        var folder = Path.GetDirectoryName(paths.Resolve(modelOptions.Path))!;
+        var cut = new Sieve.Host.Onnx.Passes.LmHead.OutputProjectionCut();
+        var (dense, tokenizer) = ConfiguredModels.LoadCausalLm(settings, paths, modelName, [], services);
+        using (dense)
+        {
+            var (clustered, _) = ConfiguredModels.LoadCausalLm(settings, paths, modelName, [], services, cut);
+            using (clustered)
+            {
+                var context = commandLine.Value<int>("--context");
+                var tokens = LmEvaluation.ReadTokens(Path.Combine(folder, "eval", "heldout.u16.gz"));
+                var windows = Math.Min(commandLine.Value<int>("--windows"), (tokens.Length - 1) / context);
+                if (context < 2 || context > clustered.Context)
+                {
+                    throw new SieveException($"--context {context} is outside 2..{clustered.Context} (Sieve:Models:{modelName}:MaxSequenceLength).");
+                }
+                var (prompts, promptLength, newTokens) = (commandLine.Value<int>("--prompts"), commandLine.Value<int>("--prompt-length"), commandLine.Value<int>("--new-tokens"));
+                var evaluation = new LmHeadEvaluation(dense, clustered, tokenizer, new Sieve.Host.Operators.KvCache.DenseKvCache(), head, headPath);
+                IReadOnlyList<LmHeadProbeResult> probes;
+                try
+                {
+                    probes = evaluation.Run(tokens, context, windows, commandLine.Value<List<int>>("--probes"), prompts, promptLength, newTokens, Console.Error);
+                }
+                catch (InvalidOperationException refused)
+                {
+                    // The head's own refusal (a Probe above K, a head file for another model): a bad option, not an internal error.
+                    throw new SieveException($"sieve eval lm-head --probes / --head-file: {refused.Message}", refused);
+                }
+                var report = new LmHeadReport(modelName, headPath, head.Vocabulary, head.Clusters, head.LargestCluster, MachineDescription.Describe(), context,
+                    evaluation.Positions, evaluation.DensePerplexity, prompts, newTokens, probes);
+                Console.Out.Write(report.Table());
+                Console.Out.WriteLine(report.Json());
+            }
         }
         return ExitCodes.Success;
     }

@@ -6,7 +6,7 @@ namespace Sieve.Tools.Cli;
 /// <summary><c>sieve eval KIND</c>: each evaluation and the options it reads.</summary>
 internal static class EvalVerb
 {
-    public static readonly IReadOnlyList<string> Kinds = ["embed-fidelity", "retrieval", "lm"];
+    public static readonly IReadOnlyList<string> Kinds = ["embed-fidelity", "retrieval", "lm", "lm-head"];
 
     public static SieveVerb Create() => new(SieveCommands.Eval, "Quality evaluations: Sieve's operators against the model's own and against peers.",
         "sieve eval embed-fidelity --texts 200", "sieve eval retrieval --docs 600 --queries 12")
@@ -41,6 +41,18 @@ internal static class EvalVerb
             VerbOptions.NameList("--attention", [], "Compare attentions: model,dense,block-sparse,layer-reuse (default: the configured one only; layer-reuse needs Options:Policy)."),
             VerbOptions.NameList("--selection", [], "Block-sparse selections to compare: compressed,key-bounds,oracle,compressed-tile " +
                 "(with --attention block-sparse; the configured block-sparse options apply to each)."),
+        },
+        new SieveVerb("lm-head", "lm-head/clustered vs lm-head/dense on a causal LM: top-1 agreement, coverage and perplexity on held-out text, greedy continuations token by token.",
+            "sieve eval lm-head --head-file models/sieve-lm/lm-head-128.bin --probes 4,8,16,32", "sieve eval lm-head --head-file h.bin --windows 2 --prompts 8")
+        {
+            VerbOptions.Text("--model", "NAME", null, "A causal LM under Sieve:Models (default: the generate job's model)."),
+            VerbOptions.Text("--head-file", "FILE", null, "The head file `sieve cluster-head` wrote for the model."),
+            VerbOptions.PositiveIntList("--probes", [4, 8, 16, 32], "Clusters kept per step, one evaluation each."),
+            VerbOptions.PositiveInt("--context", 1024, "Held-out window length."),
+            VerbOptions.PositiveInt("--windows", 4, "Held-out windows scored."),
+            VerbOptions.PositiveInt("--prompts", 16, "Greedy: held-out prompts (taken after the windows)."),
+            VerbOptions.PositiveInt("--prompt-length", 64, "Greedy: tokens per prompt."),
+            VerbOptions.PositiveInt("--new-tokens", 32, "Greedy: tokens generated per prompt."),
         },
     };
 }

@@ -33,7 +33,7 @@ internal static class SieveCommands
             InspectVerb(),
         };
         foreach (var verb in tools?.CreateVerbs() ?? [new MissingToolsVerb(Bench, "Benchmarks"), new MissingToolsVerb(Eval, "Quality evaluations"), new MissingToolsVerb(Quantize, "Weight quantization"),
-            new MissingToolsVerb(Profile, "Attention profiling"), new MissingToolsVerb(ClusterHead, "Clustered LM heads")])
+            new MissingToolsVerb(Profile, "Layer-reuse profiling"), new MissingToolsVerb(ClusterHead, "Clustered LM heads")])
         {
             root.Add(verb);
         }

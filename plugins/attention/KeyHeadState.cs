@@ -48,17 +48,23 @@ internal sealed class KeyHeadState
         return held == 0 || head.Slice((held - 1) * _lastKey.Length, _lastKey.Length).SequenceEqual(_lastKey);
     }
 
-    /// <summary>Adds keys [<see cref="HeadPanel.Keys"/>, <paramref name="end"/>) of <paramref name="head"/>.</summary>
-    public void Extend(ReadOnlySpan<float> head, int end)
+    /// <summary>
+    /// Adds keys [<see cref="HeadPanel.Keys"/>, <paramref name="end"/>) of <paramref name="head"/> to the panel and, with
+    /// <paramref name="summaries"/>, brings the scorer's summaries up to <paramref name="end"/> (it tracks what it has
+    /// seen, so a layer that skipped them while reusing another's choice catches up when it chooses again).
+    /// </summary>
+    public void Extend(ReadOnlySpan<float> head, int end, bool summaries = true)
     {
         var d = _lastKey.Length;
         var held = Panel.Keys;
-        if (end <= held)
+        if (end > held)
         {
-            return;
+            Panel.Append(head[(held * d)..(end * d)]);
+            head.Slice((end - 1) * d, d).CopyTo(_lastKey);
         }
-        Panel.Append(head[(held * d)..(end * d)]);
-        Scorer.Extend(head[(Start * d)..(end * d)], end - Start);
-        head.Slice((end - 1) * d, d).CopyTo(_lastKey);
+        if (summaries)
+        {
+            Scorer.Extend(head[(Start * d)..(end * d)], end - Start);
+        }
     }
 }

@@ -60,14 +60,7 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
                 state = new KeyHeadState(dims.KeyLength, d, start, CreateScorer(options.Selection, dims.KeyLength - start, panel, start, dims.Group, scale), panel);
                 states[row] = state;
             }
-            if (reuse is null)
-            {
-                state.Extend(head, end);
-            }
-            else
-            {
-                state.Panel.Append(head[(state.Panel.Keys * d)..(end * d)]); // a reusing layer needs only its own keys
-            }
+            state.Extend(head, end, summaries: reuse is null); // a reusing layer needs only its own keys
             panels[row] = state.Panel;
             scorers[row] = state.Scorer;
             if (oracles is not null)

@@ -149,6 +149,54 @@ public sealed class LayerReuseAttentionTests : IDisposable
     }
 
     [Fact]
+    public void Compute_DecodeStepsInOneRun_ReuseEachStepsChoiceAndKeepTheReusingLayersKeys()
+    {
+        // One row, an in-place cache of 193 positions, decode steps 150..159: layer 0 computes, layer 1 reuses.
+        var one = new SelectionCase(1, 6, 2, 193, 193, 24, true);
+        var (first, firstNaive) = one.Build(one.Options(BlockSelection.Compressed));
+        var second = first with { Query = [.. first.Query.Select(x => -0.5f * x)], Key = [.. first.Key.Reverse()], Value = [.. first.Value.Reverse()] };
+        var secondNaive = new NaiveBlockSelection(second.Query, second.Key, second.Value, 6, 2, 193, 193, 24, [0], [193], true, null, one.Options(BlockSelection.Compressed));
+        var attention = Create(StandardPolicy());
+        var run = new OperatorRunContext(DeviceKind.Cpu);
+        KeyHeadState?[]? kept = null;
+        for (var t = 150; t < 160; t++)
+        {
+            var step = one with { Queries = 1 };
+            float[] Step(int layer, Inputs inputs)
+            {
+                var cut = inputs.DecodeStep(one, t, one.Keys);
+                var output = new float[one.Heads * one.HeadSize];
+                attention.Compute(new AttentionCall
+                {
+                    Shape = new AttentionShape(6, 2, 24, 1 / MathF.Sqrt(24), true, layer) { CausalOffset = t },
+                    Query = new TensorView<float>(cut.Query.AsMemory(), new TensorShape(1, 6, 1, 24)),
+                    Key = new TensorView<float>(cut.Key.AsMemory(), new TensorShape(1, 2, 193, 24)),
+                    Value = new TensorView<float>(cut.Value.AsMemory(), new TensorShape(1, 2, 193, 24)),
+                    KeyStarts = new TensorView<int>(new[] { 0 }.AsMemory(), new TensorShape(1)),
+                    KeyEnds = new TensorView<int>(new[] { t + 1 }.AsMemory(), new TensorShape(1)),
+                    Output = new TensorView<float>(output.AsMemory(), new TensorShape(1, 6, 1, 24)),
+                    Context = run,
+                });
+                return output;
+            }
+            Step(0, first);
+            var output = Step(1, second);
+            for (var h = 0; h < 6; h++)
+            {
+                var reference = secondNaive.Attend(0, h, t, OwnChoice(firstNaive, 0, h / 3, t));
+                for (var x = 0; x < 24; x++)
+                {
+                    Assert.True(Math.Abs(output[h * 24 + x] - reference[x]) < 1e-4, $"step {t}, head {h}, feature {x}: expected {reference[x]}, got {output[h * 24 + x]}");
+                }
+            }
+            Assert.True(run.TryGet<KeyHeadState?[]>("attention/block-sparse/compressed/layer1", out var states));
+            kept ??= [.. states!];
+            Assert.Same(kept[0], states![0]); // extended by the step's key, not rebuilt
+            Assert.Equal(t + 1, states[0]!.Panel.Keys);
+        }
+    }
+
+    [Fact]
     public void CheckSupport_AnotherModelOrDevice_IsRefusedWithTheReason()
     {
         var policy = StandardPolicy();

@@ -1,13 +1,5 @@
-using Google.Protobuf;
-using Sieve.Abstractions;
-using Sieve.Host.Device;
-using Sieve.Host.Generation;
 using Sieve.Host.Onnx;
-using Sieve.Host.Onnx.Bridge;
-using Sieve.Host.Onnx.Graph;
-using Sieve.Host.Operators.KvCache;
 using Sieve.Host.Text;
-
 using Sieve.Tools.Models;
 
 namespace Sieve.Tools.Quantize;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 using Sieve.Abstractions;
 using Sieve.Tools.Bench;

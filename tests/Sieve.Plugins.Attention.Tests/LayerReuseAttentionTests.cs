@@ -243,6 +243,10 @@ public sealed class LayerReuseAttentionTests : IDisposable
         Assert.Contains("has layer 2 reuse layer 0, but the most recent computing layer before it is 1",
             Assert.Throws<InvalidDataException>(() => LayerReusePolicy.Read(skipping)).Message, StringComparison.Ordinal);
 
+        var headless = Path.Combine(_folder, "headless.json");
+        (LayerReusePolicy.Read(StandardPolicy()) with { Model = new PolicyModel("x", 3, 0, 0, 0) }).Write(headless);
+        Assert.Contains("describes no runnable model", Assert.Throws<InvalidDataException>(() => LayerReusePolicy.Read(headless)).Message, StringComparison.Ordinal);
+
         var mode = WritePolicy(new LayerPlan(0, "sparse", null, 0));
         Assert.Contains("mode 'sparse'", Assert.Throws<InvalidDataException>(() => LayerReusePolicy.Read(mode)).Message, StringComparison.Ordinal);
     }

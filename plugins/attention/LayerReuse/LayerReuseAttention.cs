@@ -81,7 +81,7 @@ public sealed class LayerReuseAttention : IAttention, IDescribesAttentionNodes
         if (dims.KeyLength < _options.DenseBelow || plan.Mode == LayerMode.Dense)
         {
             MultiHeadAttention.Compute(query, key, value, output, dims, starts, ends, shape.Scale, shape.Causal, _options.BlockSize, MultiHeadAttention.AllKeys);
-            if (plan.Mode == LayerMode.Dense && dims.KeyLength >= _options.DenseBelow)
+            if (plan.Mode == LayerMode.Dense && dims.KeyLength >= _options.DenseBelow && BlockSparseDiagnostics.DensityEnabled)
             {
                 DenseTally(dims, starts, ends, shape.Causal).Publish(LayerMode.Dense, dims.QueryLength == 1 ? "decode" : "prefill", shape.Layer);
             }

@@ -67,6 +67,10 @@ public sealed record LayerReusePolicy
         {
             return $"has format '{Format}', expected '{CurrentFormat}'";
         }
+        if (Model.Layers <= 0 || Model.QueryHeads <= 0 || Model.KeyValueHeads <= 0 || Model.HeadSize <= 0 || Model.QueryHeads % Model.KeyValueHeads != 0)
+        {
+            return $"describes no runnable model ({Model.Layers} layers, {Model.QueryHeads} query heads, {Model.KeyValueHeads} key/value heads of size {Model.HeadSize})";
+        }
         if (Layers.Count != Model.Layers)
         {
             return $"plans {Layers.Count} layers for a model of {Model.Layers}";

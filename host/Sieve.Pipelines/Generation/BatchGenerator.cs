@@ -16,7 +16,8 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
     private readonly ILmHeadScorer _head = head ?? new Operators.LmHead.DenseLmHead().Bind(model.Embedding);
     private int[] _candidates = [];
     private float[] _candidateLogits = [];
-    private readonly int[] _candidateCount = new int[1];
+    private int[] _candidateCount = [];
+    private float[] _headInput = [];
 
     /// <summary>Prompt tokens and generated tokens so far, and the time spent on each.</summary>
     public GenerationMeter Meter { get; } = new();
@@ -75,6 +76,8 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
         while (true)
         {
             var active = false;
+            var scored = Candidates(logits, states, count, last, width);
+            var slot = 0;
             for (var row = 0; row < batch; row++)
             {
                 var state = states[row];
@@ -84,14 +87,16 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
                 }
                 else
                 {
-                    var candidates = Candidates(logits.AsSpan((row * count + last) * width, width));
-                    var token = state.Next(_candidateLogits.AsSpan(0, candidates), _candidates.AsSpan(0, candidates));
+                    var at = slot * _head.MaxCandidates;
+                    var candidates = _candidateCount[slot++];
+                    var token = state.Next(_candidateLogits.AsSpan(at, candidates), _candidates.AsSpan(at, candidates));
                     ids[row] = token;
                     generated++;
                     active |= !state.Finished;
                 }
                 positions[row] = buffer.Length - padding[row];
             }
+            System.Diagnostics.Debug.Assert(slot == scored);
             if (!active)
             {
                 break;
@@ -104,16 +109,46 @@ internal sealed class BatchGenerator(CausalLm model, LmTokenizer tokenizer, IKvC
         return [.. states.Select(s => s.Result())];
     }
 
-    /// <summary>The lm-head's candidates for one output row, into <see cref="_candidates"/> and <see cref="_candidateLogits"/>.</summary>
-    private int Candidates(ReadOnlySpan<float> output)
+    /// <summary>
+    /// The lm-head's candidates for the last output row of every unfinished sequence, in one call (the head shares its
+    /// work across rows: a clustered head scores the centroids of all rows at once): row i of the call is the i-th
+    /// unfinished sequence; its candidates start at i · MaxCandidates of <see cref="_candidates"/> and <see cref="_candidateLogits"/>.
+    /// </summary>
+    /// <returns>How many rows were scored.</returns>
+    private int Candidates(float[] outputs, SequenceState[] states, int count, int last, int width)
     {
-        if (_candidates.Length < _head.MaxCandidates)
+        var rows = states.Count(s => !s.Finished);
+        var room = rows * _head.MaxCandidates;
+        if (_candidates.Length < room)
         {
-            _candidates = new int[_head.MaxCandidates];
-            _candidateLogits = new float[_head.MaxCandidates];
+            _candidates = new int[room];
+            _candidateLogits = new float[room];
         }
-        _head.Score(new LmHeadCall { Input = output, Rows = 1, Tokens = _candidates, Logits = _candidateLogits, Counts = _candidateCount });
-        return _candidateCount[0];
+        if (_candidateCount.Length < rows)
+        {
+            _candidateCount = new int[rows];
+        }
+        if (_headInput.Length < rows * width)
+        {
+            _headInput = new float[rows * width];
+        }
+        var slot = 0;
+        for (var row = 0; row < states.Length; row++)
+        {
+            if (!states[row].Finished)
+            {
+                outputs.AsSpan((row * count + last) * width, width).CopyTo(_headInput.AsSpan(slot++ * width));
+            }
+        }
+        if (rows > 0)
+        {
+            _head.Score(new LmHeadCall
+            {
+                Input = _headInput.AsSpan(0, rows * width), Rows = rows, Tokens = _candidates.AsSpan(0, room), Logits = _candidateLogits.AsSpan(0, room),
+                Counts = _candidateCount.AsSpan(0, rows),
+            });
+        }
+        return rows;
     }
 
     private void Step(IKvCacheBuffer buffer, OperatorRunContext run, long[] ids, long[] positions, long[] mask, long[] stepMask, int batch, int count, int maxLength, float[] logits)

@@ -1,3 +1,4 @@
+using Sieve.Kernels;
 using System.Buffers;
 
 namespace Sieve.Plugins.Attention;
@@ -57,7 +58,7 @@ internal sealed class CompressedBlockScorer : IBlockScorer
             for (var h = 0; h < _group; h++)
             {
                 var row = fineScores.AsSpan(h * fine, fine);
-                var normaliser = coarse > 0 ? GroupScores.LogSumExp(coarseScores.AsSpan(h * coarse, coarse)) : GroupScores.LogSumExp(row);
+                var normaliser = coarse > 0 ? LogSumExp.Of(coarseScores.AsSpan(h * coarse, coarse)) : LogSumExp.Of(row);
                 for (var c = 0; c < fine; c++)
                 {
                     importance[c] += (float)Math.Exp(row[c] - normaliser);

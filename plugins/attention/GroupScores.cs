@@ -51,20 +51,4 @@ internal static class GroupScores
             }
         }
     }
-
-    /// <summary>log Σ exp(row), in double precision, in index order.</summary>
-    public static double LogSumExp(ReadOnlySpan<float> row)
-    {
-        var max = float.NegativeInfinity;
-        foreach (var x in row)
-        {
-            max = Math.Max(max, x);
-        }
-        double sum = 0;
-        foreach (var x in row)
-        {
-            sum += Math.Exp(x - max);
-        }
-        return max + Math.Log(sum);
-    }
 }

@@ -21,7 +21,7 @@ internal sealed class OracleBlockScorer(HeadPanel keys, int keyStart, int group,
             for (var h = 0; h < group; h++)
             {
                 var row = logits.AsSpan(h * visibleKeys, visibleKeys);
-                var normaliser = GroupScores.LogSumExp(row);
+                var normaliser = LogSumExp.Of(row);
                 for (var block = 0; block < scores.Length; block++)
                 {
                     double mass = 0;

@@ -123,6 +123,7 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
             Span<int> limits = group <= 64 ? stackalloc int[group] : new int[group];
             limits.Fill(int.MaxValue);
             var measure = oracles is not null || (options.Selection == BlockSelection.Oracle && BlockSparseDiagnostics.OracleEnabled);
+            var timed = BlockSparseDiagnostics.SelectionSeconds.Enabled; // two clock reads per query only for a listener
             try
             {
                 for (var item = from; item < to; item++)
@@ -152,10 +153,10 @@ internal sealed class PerQueryBlockSparseAttention(BlockSparseAttentionOptions o
                     var kept = 0;
                     if (Reuse is null)
                     {
-                        var clock = System.Diagnostics.Stopwatch.GetTimestamp();
+                        var clock = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
                         scorers[row].Score(queries, visibleKeys, scores.AsSpan(0, visible));
                         kept = BlockBudget.Choose(scores, visible, diagonal, causal, options, choice);
-                        tally.SelectionTicks += System.Diagnostics.Stopwatch.GetTimestamp() - clock;
+                        tally.SelectionTicks += timed ? System.Diagnostics.Stopwatch.GetTimestamp() - clock : 0;
                     }
                     else
                     {

@@ -98,9 +98,10 @@ public sealed class LayerReuseAttention : IAttention, IDescribesAttentionNodes
             }
             BlockSparseDiagnostics.ReuseFallbacks.Add(1, new KeyValuePair<string, object?>("layer", shape.Layer));
         }
-        var record = new BlockChoices(dims, starts, ends);
+        // A reusing layer that fell back chooses for itself only: nobody reads its choice.
+        var record = plan.Mode == LayerMode.Compute ? new BlockChoices(dims, starts, ends) : null;
         _perQuery.Compute(query, key, value, output, dims, starts, ends, shape.Scale, shape.Causal, shape.Layer, run, record: record);
-        if (plan.Mode == LayerMode.Compute)
+        if (record is not null)
         {
             run.GetOrAdd(ChoicesKey(shape.Layer), () => new LatestChoices()).Choices = record;
         }

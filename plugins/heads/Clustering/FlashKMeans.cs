@@ -22,6 +22,20 @@ public static class FlashKMeans
         }
         var k = settings.Clusters;
         var centroids = initialCentroids is null ? InitialCentroids(points, n, d, k, settings.Seed) : (float[])initialCentroids.Clone();
+        return Iterate(points, n, d, settings, centroids,
+            assignment => FusedAssignment.Assign(points, n, centroids, k, d, assignment),
+            (members, offsets) => SortedCentroidUpdate.Update(points, d, members, offsets, centroids));
+    }
+
+    /// <summary>
+    /// The Lloyd iterations both devices run: <paramref name="assign"/> (to the current <paramref name="centroids"/>), the
+    /// optional balancing, the counting sort of the assignments, then, unless nothing changed, <paramref name="update"/>
+    /// (which moves <paramref name="centroids"/> to the means of the sorted clusters, given as members and offsets).
+    /// </summary>
+    internal static KMeansResult Iterate(float[] points, int n, int d, KMeansSettings settings, float[] centroids,
+        Action<PointAssignment> assign, Action<int[], int[]> update)
+    {
+        var k = settings.Clusters;
         var assignment = new PointAssignment(n);
         var previous = new int[n];
         Array.Fill(previous, -1);
@@ -29,7 +43,7 @@ public static class FlashKMeans
         int[] members = [], offsets = [];
         while (iterations < settings.Iterations)
         {
-            FusedAssignment.Assign(points, n, centroids, k, d, assignment);
+            assign(assignment);
             if (settings.Balanced)
             {
                 BalancedAssignment.Rebalance(points, n, centroids, k, d, settings.Capacity(n), assignment);
@@ -41,7 +55,7 @@ public static class FlashKMeans
                 // Converged: the centroids are already the means of these clusters.
                 break;
             }
-            SortedCentroidUpdate.Update(points, d, members, offsets, centroids);
+            update(members, offsets);
             assignment.Nearest.CopyTo(previous, 0);
         }
         return new KMeansResult(centroids, (int[])assignment.Nearest.Clone(), members, offsets, Objective(points, d, centroids, assignment.Nearest), iterations);

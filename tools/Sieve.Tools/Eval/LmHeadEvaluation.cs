@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Sieve.Abstractions;
 using Sieve.Host.Generation;
 using Sieve.Plugins.Heads.LmHead;
+using Sieve.Kernels;
 
 namespace Sieve.Tools.Eval;
 
@@ -60,7 +61,7 @@ internal sealed class LmHeadEvaluation(CausalLm dense, CausalLm cut, LmTokenizer
                 var denseNll = new double[context];
                 for (var t = 0; t < context; t++)
                 {
-                    denseNll[t] = LogSumExp(logits.AsSpan(t * v, v)) - logits[t * v + tokens[w * context + t + 1]];
+                    denseNll[t] = LogSumExp.Of(logits.AsSpan(t * v, v)) - logits[t * v + tokens[w * context + t + 1]];
                     denseLoss += denseNll[t];
                 }
                 for (var p = 0; p < probes.Count; p++)
@@ -106,21 +107,6 @@ internal sealed class LmHeadEvaluation(CausalLm dense, CausalLm cut, LmTokenizer
         return requests;
     }
 
-    private static double LogSumExp(ReadOnlySpan<float> values)
-    {
-        var max = float.NegativeInfinity;
-        foreach (var value in values)
-        {
-            max = Math.Max(max, value);
-        }
-        double sum = 0;
-        foreach (var value in values)
-        {
-            sum += Math.Exp(value - max);
-        }
-        return max + Math.Log(sum);
-    }
-
     /// <summary>Sums for one Probe.</summary>
     private sealed class ProbeTally(int probe)
     {
@@ -162,7 +148,7 @@ internal sealed class LmHeadEvaluation(CausalLm dense, CausalLm cut, LmTokenizer
                         targetLogit = row[i];
                     }
                 }
-                var candidatesLse = LogSumExp(row);
+                var candidatesLse = LogSumExp.Of(row);
                 var terms = new List<double> { candidatesLse };
                 for (var c = 0; c < k; c++)
                 {

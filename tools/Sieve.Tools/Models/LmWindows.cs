@@ -28,14 +28,10 @@ internal static class LmWindows
         var mask = Enumerable.Repeat(1L, window).ToArray();
         long tokens = 0;
         var run = 0;
-        for (var w = 0; w < windows; w++, run++)
+        for (; run < windows && run * window < ids.Length; run++)
         {
-            var count = Math.Min(window, ids.Length - w * window);
-            if (count <= 0)
-            {
-                break;
-            }
-            var slice = ids.Skip(w * window).Take(count).Select(i => (long)i).ToArray();
+            var count = Math.Min(window, ids.Length - run * window);
+            var slice = Array.ConvertAll(ids[(run * window)..(run * window + count)], i => (long)i);
             using var buffer = cache.Allocate(new KvCacheShape(model.Layers, 1, model.KeyValueHeads, count, model.HeadSize, model.Device));
             model.Run(slice, positions[..count], mask[..count], 1, count, buffer, logits.AsMemory(0, count * model.VocabularySize));
             tokens += count;

@@ -46,34 +46,18 @@ public sealed class GpuFlashKMeans
         using var buffers = new AssignmentBuffers(_device, n, k, d);
         using var deviceMembers = _device.Allocate((long)n * sizeof(int));
         using var deviceOffsets = _device.Allocate((long)(k + 1) * sizeof(int));
-        var assignment = new PointAssignment(n);
-        var previous = new int[n];
-        Array.Fill(previous, -1);
-        var iterations = 0;
-        int[] members = [], offsets = [];
         var parameters = new KMeansGpuParameters(n, k, d);
-        while (iterations < settings.Iterations)
-        {
-            Assign(devicePoints.Address, n, centroids, k, d, buffers, assignment);
-            if (settings.Balanced)
+        return FlashKMeans.Iterate(points, n, d, settings, centroids,
+            assignment => Assign(devicePoints.Address, n, centroids, k, d, buffers, assignment),
+            (members, offsets) =>
             {
-                BalancedAssignment.Rebalance(points, n, centroids, k, d, settings.Capacity(n), assignment);
-            }
-            iterations++;
-            (members, offsets) = SortedCentroidUpdate.Group(assignment.Nearest, k);
-            if (assignment.Nearest.AsSpan().SequenceEqual(previous))
-            {
-                break;
-            }
-            _device.Upload<int>(members, deviceMembers.Address);
-            _device.Upload<int>(offsets, deviceOffsets.Address);
-            _mean.Launch(new GpuLaunch(k, 1, 1, ClusterMeanKernel.GroupSize),
-                new KernelArguments().View<float>(devicePoints.Address, (long)n * d).View<int>(deviceMembers.Address, n)
-                    .View<int>(deviceOffsets.Address, k + 1).View<float>(buffers.Centroids.Address, (long)k * d).Value(parameters));
-            _device.Download<float>(buffers.Centroids.Address, centroids);
-            assignment.Nearest.CopyTo(previous, 0);
-        }
-        return new KMeansResult(centroids, (int[])assignment.Nearest.Clone(), members, offsets, FlashKMeans.Objective(points, d, centroids, assignment.Nearest), iterations);
+                _device.Upload<int>(members, deviceMembers.Address);
+                _device.Upload<int>(offsets, deviceOffsets.Address);
+                _mean.Launch(new GpuLaunch(k, 1, 1, ClusterMeanKernel.GroupSize),
+                    new KernelArguments().View<float>(devicePoints.Address, (long)n * d).View<int>(deviceMembers.Address, n)
+                        .View<int>(deviceOffsets.Address, k + 1).View<float>(buffers.Centroids.Address, (long)k * d).Value(parameters));
+                _device.Download<float>(buffers.Centroids.Address, centroids);
+            });
     }
 
     private void Assign(DeviceAddress points, int n, float[] centroids, int k, int d, AssignmentBuffers buffers, PointAssignment result)
